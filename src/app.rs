@@ -1,0 +1,207 @@
+//! The application: shared state, startup (connect, migrate, bootstrap), the two listeners and
+//! graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::domain::account::{self, Email, Password, Role};
+use crate::domain::secret;
+use crate::domain::throttle::FailureThrottle;
+use crate::store::{NewUser, Store};
+use crate::telemetry::Metrics;
+
+/// State shared by every handler. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub metrics: Arc<Metrics>,
+    pub login_by_account: Arc<FailureThrottle>,
+    pub login_by_address: Arc<FailureThrottle>,
+}
+
+impl AppState {
+    /// Connect to the database, apply migrations and create the bootstrap admin when the
+    /// database is empty.
+    pub async fn init(config: Config) -> anyhow::Result<AppState> {
+        let store = Store::connect(&config.database_url, config.database_max_connections).await?;
+        store.migrate().await?;
+        bootstrap(&store, &config).await?;
+        let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
+        let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
+        Ok(AppState {
+            config: Arc::new(config),
+            store,
+            metrics: Arc::new(Metrics::new()),
+            login_by_account: Arc::new(login_by_account),
+            login_by_address: Arc::new(login_by_address),
+        })
+    }
+}
+
+/// On first start (no user at all): the operator organization and its admin. The admin comes
+/// from `TOLLGATE_ADMIN_EMAIL`/`TOLLGATE_ADMIN_PASSWORD`, or gets a random password that is
+/// printed once to the log.
+async fn bootstrap(store: &Store, config: &Config) -> anyhow::Result<()> {
+    if !store.is_empty().await? {
+        return Ok(());
+    }
+    let slug = &config.signup_organization;
+    let org = match store.find_org_by_slug(slug).await? {
+        Some(org) => org,
+        None => store.insert_org(slug, "Default organization", true, None).await?,
+    };
+    let email = Email::parse(config.admin_email.as_deref().unwrap_or("admin@tollgate.local"))
+        .map_err(|e| anyhow::anyhow!("admin_email: {e}"))?;
+    let (password, generated) = match &config.admin_password {
+        Some(pw) => (pw.clone(), false),
+        None => (secret::random_password(), true),
+    };
+    let phc = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || {
+            account::hash_password(&Password::parse(password.expose_secret()).map_err(anyhow::Error::msg)?)
+        })
+        .await??
+    };
+    let created = store
+        .insert_user(
+            NewUser {
+                email: email.as_str(),
+                display_name: "Administrator",
+                password_hash: &phc,
+                membership: Some((&org.id, Role::Admin)),
+            },
+            None,
+        )
+        .await;
+    match created {
+        Ok(_) if generated => tracing::warn!(
+            email = %email,
+            password = %password.expose_secret(),
+            "created the bootstrap administrator with a random password (shown only now); sign in and change it"
+        ),
+        Ok(_) => tracing::info!(email = %email, "created the bootstrap administrator"),
+        // Another replica bootstrapped at the same moment.
+        Err(crate::store::StoreError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+/// A started Tollgate: both listeners bound and serving.
+pub struct Running {
+    pub api_addr: SocketAddr,
+    pub gateway_addr: SocketAddr,
+    pub state: AppState,
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Running {
+    /// Bind the listeners in `config` and serve.
+    pub async fn start(config: Config) -> anyhow::Result<Running> {
+        let api = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (TOLLGATE_LISTEN)", config.listen))?;
+        let gateway = TcpListener::bind(config.gateway_listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (TOLLGATE_GATEWAY_LISTEN)", config.gateway_listen))?;
+        let state = AppState::init(config).await?;
+        Self::serve(state, api, gateway)
+    }
+
+    pub fn serve(state: AppState, api: TcpListener, gateway: TcpListener) -> anyhow::Result<Running> {
+        let api_addr = api.local_addr()?;
+        let gateway_addr = gateway.local_addr()?;
+        let shutdown = CancellationToken::new();
+        let api_router = crate::http::router(state.clone());
+        let gateway_router = crate::gateway::router();
+        let mut tasks = Vec::new();
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            axum::serve(api, api_router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(token.cancelled_owned())
+                .await
+                .context("control-plane listener failed")
+        }));
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            axum::serve(
+                gateway,
+                gateway_router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(token.cancelled_owned())
+            .await
+            .context("gateway listener failed")
+        }));
+        tracing::info!(
+            control_plane = %format!("http://{api_addr}"),
+            gateway = %format!("http://{gateway_addr}"),
+            database = %state.config.database_url,
+            "tollgate is ready"
+        );
+        Ok(Running {
+            api_addr,
+            gateway_addr,
+            state,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// Stop accepting, let in-flight requests finish (up to `shutdown_timeout`), close the pool.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let timeout: Duration = self.state.config.shutdown_timeout;
+        let drained = tokio::time::timeout(timeout, futures_util::future::join_all(self.tasks)).await;
+        match drained {
+            Ok(results) => {
+                for result in results {
+                    result.context("listener task panicked")??;
+                }
+            }
+            Err(_) => tracing::warn!(?timeout, "in-flight requests did not finish in time; closing anyway"),
+        }
+        self.state.store.close().await;
+        tracing::info!("tollgate stopped");
+        Ok(())
+    }
+}
+
+/// `tollgate serve`: run until SIGINT or SIGTERM, then shut down gracefully.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let running = Running::start(config).await?;
+    shutdown_signal().await;
+    tracing::info!("shutdown signal received; draining");
+    running.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,348 @@
+//! One typed configuration: defaults → `tollgate.toml` (or `--config FILE`) → `TOLLGATE_*`
+//! environment (`__` separates nested keys) → command-line flags. Plain `DATABASE_URL` is
+//! honoured too. Validated once at start; every error says how to fix it.
+//! Secrets are [`SecretString`]s or redacted types, so `Debug` and logs never show them.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Default configuration file, read from the working directory when it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "tollgate.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Control plane: REST API, portals, OAuth2, metrics (`TOLLGATE_LISTEN`).
+    pub listen: SocketAddr,
+    /// Embedded gateway (`TOLLGATE_GATEWAY_LISTEN`).
+    pub gateway_listen: SocketAddr,
+    /// `sqlite://path` (embedded default) or `postgres://…` (`DATABASE_URL`).
+    pub database_url: DatabaseUrl,
+    /// Largest database pool.
+    pub database_max_connections: u32,
+    /// Public base URL of the control plane, e.g. `https://api.example.com`. When it is https,
+    /// session cookies are marked `Secure`.
+    pub public_url: Option<String>,
+    /// `text` (default) or `json` (`TOLLGATE_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// Log filter in `RUST_LOG` syntax (`TOLLGATE_LOG`), e.g. `info,tollgate=debug`.
+    pub log: String,
+    /// Bootstrap administrator, created on first start with an empty database.
+    pub admin_email: Option<String>,
+    #[serde(skip_serializing)]
+    pub admin_password: Option<SecretString>,
+    /// Allow developers to sign up on their own (`TOLLGATE_SIGNUP_ENABLED`).
+    pub signup_enabled: bool,
+    /// Organization that self-signed-up developers join (slug).
+    pub signup_organization: String,
+    /// Lifetime of a portal session.
+    #[serde(with = "humantime_serde")]
+    pub session_ttl: Duration,
+    /// Longest a personal access token may live, and the default when none is asked for.
+    #[serde(with = "humantime_serde")]
+    pub token_max_ttl: Duration,
+    /// Longest time one management request may take before a 503 `timeout` problem.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// How long a graceful shutdown waits for in-flight requests.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_timeout: Duration,
+    /// Largest JSON request body on the management API, in bytes.
+    pub max_body_bytes: usize,
+    /// Failed logins allowed per account within `login_window` before further attempts get 429.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins allowed per client address within `login_window`.
+    pub login_max_failures_per_address: u32,
+    #[serde(with = "humantime_serde")]
+    pub login_window: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: ([127, 0, 0, 1], 8080).into(),
+            gateway_listen: ([127, 0, 0, 1], 8280).into(),
+            database_url: DatabaseUrl::new("sqlite://data/tollgate.db"),
+            database_max_connections: 10,
+            public_url: None,
+            log_format: LogFormat::Text,
+            log: "info".into(),
+            admin_email: None,
+            admin_password: None,
+            signup_enabled: true,
+            signup_organization: "default".into(),
+            session_ttl: Duration::from_secs(12 * 3600),
+            token_max_ttl: Duration::from_secs(365 * 24 * 3600),
+            request_timeout: Duration::from_secs(30),
+            shutdown_timeout: Duration::from_secs(30),
+            max_body_bytes: 1024 * 1024,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 20,
+            login_window: Duration::from_secs(15 * 60),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `TOLLGATE_*` variables read by the command line itself, not configuration keys.
+const CLI_ONLY_VARIABLES: &[&str] = &["CONFIG", "NEW_USER_PASSWORD"];
+
+/// A configuration error naming each bad key with its environment variable.
+fn explain(err: figment::Error) -> anyhow::Error {
+    let lines: Vec<String> = err
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".").to_lowercase();
+            let source = e
+                .metadata
+                .as_ref()
+                .map(|m| m.name.to_string())
+                .unwrap_or_else(|| "configuration".into());
+            if key.is_empty() {
+                format!("{} (from {source})", e.kind)
+            } else {
+                let var = format!("TOLLGATE_{}", key.replace('.', "__").to_uppercase());
+                format!("`{key}` (environment variable {var}, from {source}): {}", e.kind)
+            }
+        })
+        .collect();
+    anyhow::anyhow!(
+        "invalid configuration: {}. See README.md § Configuration for every key, its environment variable and its default",
+        lines.join("; ")
+    )
+}
+
+/// Values given on the command line; they win over every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    pub gateway_listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    /// Load all layers and validate. `env` is the process environment as pairs, so tests can
+    /// pass their own.
+    pub fn load(overrides: &Overrides) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match &overrides.config_file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!(
+                        "configuration file {} does not exist; create it or drop --config / TOLLGATE_CONFIG",
+                        path.display()
+                    );
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE));
+            }
+            None => {}
+        }
+        figment = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(Env::prefixed("TOLLGATE_").ignore(CLI_ONLY_VARIABLES).split("__"));
+        if let Some(v) = overrides.listen {
+            figment = figment.merge(Serialized::default("listen", v));
+        }
+        if let Some(v) = overrides.gateway_listen {
+            figment = figment.merge(Serialized::default("gateway_listen", v));
+        }
+        if let Some(v) = &overrides.database_url {
+            figment = figment.merge(Serialized::default("database_url", v));
+        }
+        let config: Config = figment.extract().map_err(explain)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks that serde cannot express. Messages say what to change.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.database_url.backend().context("database_url")?;
+        if self.database_max_connections == 0 {
+            bail!("database_max_connections must be at least 1 (TOLLGATE_DATABASE_MAX_CONNECTIONS)");
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("public_url must start with http:// or https:// (TOLLGATE_PUBLIC_URL), got {url:?}");
+        }
+        if let Some(email) = &self.admin_email {
+            crate::domain::account::Email::parse(email)
+                .map_err(|e| anyhow::anyhow!("admin_email (TOLLGATE_ADMIN_EMAIL) is not a valid email address: {e}"))?;
+        }
+        if let Some(pw) = &self.admin_password {
+            crate::domain::account::Password::parse(pw.expose_secret())
+                .map_err(|e| anyhow::anyhow!("admin_password (TOLLGATE_ADMIN_PASSWORD) is not acceptable: {e}"))?;
+            if self.admin_email.is_none() {
+                bail!("admin_password is set but admin_email is not; set TOLLGATE_ADMIN_EMAIL too");
+            }
+        }
+        crate::domain::account::OrgSlug::parse(&self.signup_organization).map_err(|e| {
+            anyhow::anyhow!("signup_organization (TOLLGATE_SIGNUP_ORGANIZATION) is not a valid slug: {e}")
+        })?;
+        if self.request_timeout.is_zero() {
+            bail!("request_timeout must be positive, e.g. \"30s\" (TOLLGATE_REQUEST_TIMEOUT)");
+        }
+        if self.session_ttl < Duration::from_secs(60) {
+            bail!("session_ttl must be at least 1m (TOLLGATE_SESSION_TTL)");
+        }
+        if self.token_max_ttl < Duration::from_secs(3600) {
+            bail!("token_max_ttl must be at least 1h (TOLLGATE_TOKEN_MAX_TTL)");
+        }
+        if self.max_body_bytes < 1024 {
+            bail!("max_body_bytes must be at least 1024 (TOLLGATE_MAX_BODY_BYTES)");
+        }
+        if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
+            bail!("login_max_failures_per_account and _per_address must be at least 1");
+        }
+        if self.listen == self.gateway_listen && self.listen.port() != 0 {
+            bail!(
+                "listen and gateway_listen are both {}; give the gateway its own port (TOLLGATE_GATEWAY_LISTEN)",
+                self.listen
+            );
+        }
+        Ok(())
+    }
+
+    /// Whether session cookies get the `Secure` attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose password never reaches `Debug`, `Display` or logs.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    /// The full URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn backend(&self) -> anyhow::Result<Backend> {
+        if self.0.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if self.0.starts_with("postgres://") || self.0.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            bail!(
+                "unsupported database URL {self}: use sqlite://path/to/file.db (embedded) or postgres://user:password@host/db"
+            )
+        }
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let mut out = url.clone();
+        if let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+        {
+            let start = scheme_end + 3 + colon + 1;
+            let end = scheme_end + 3 + at;
+            out.replace_range(start..end, "***");
+        }
+        // Query parameters such as `password=` are redacted wholesale.
+        if let Some(q) = out.find('?')
+            && out[q..].to_ascii_lowercase().contains("password")
+        {
+            out.truncate(q);
+            out.push_str("?***");
+        }
+        out
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_password_is_redacted() {
+        let url = DatabaseUrl::new("postgres://app:s3cr3t@db.internal:5432/tollgate");
+        assert_eq!(url.redacted(), "postgres://app:***@db.internal:5432/tollgate");
+        assert!(!format!("{url:?}").contains("s3cr3t"));
+        let q = DatabaseUrl::new("postgres://db/tollgate?user=a&password=s3cr3t");
+        assert!(!q.redacted().contains("s3cr3t"));
+        assert_eq!(DatabaseUrl::new("sqlite://data/t.db").redacted(), "sqlite://data/t.db");
+    }
+
+    #[test]
+    fn secrets_are_not_in_debug() {
+        let cfg = Config {
+            admin_password: Some(SecretString::from("correct horse battery")),
+            ..Config::default()
+        };
+        assert!(!format!("{cfg:?}").contains("horse"));
+    }
+
+    #[test]
+    fn defaults_validate() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn bad_values_explain_the_fix() {
+        let cfg = Config {
+            database_url: DatabaseUrl::new("mysql://x"),
+            ..Config::default()
+        };
+        let err = format!("{:#}", cfg.validate().unwrap_err());
+        assert!(err.contains("sqlite://"), "{err}");
+        let cfg = Config {
+            gateway_listen: Config::default().listen,
+            ..Config::default()
+        };
+        assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_GATEWAY_LISTEN"));
+    }
+}

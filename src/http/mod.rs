@@ -1,0 +1,112 @@
+//! The control plane's HTTP surface: axum handlers with utoipa annotations, one file per
+//! resource, under `/api/v1`; operations endpoints at the root; our own OpenAPI document at
+//! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`.
+
+pub mod accounts;
+pub mod audit;
+pub mod authn;
+pub mod extract;
+pub mod middleware;
+pub mod ops;
+pub mod orgs;
+pub mod tokens;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::Redirect;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::app::AppState;
+use crate::error::{ApiError, Code, FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tollgate",
+        description = "Management API of Tollgate: accounts, organizations, APIs, plans, applications, \
+subscriptions, keys and billing. Errors are RFC 9457 `application/problem+json` with a stable `code` \
+(see `/api/problems`). Lists use cursor pagination (`limit`, `cursor` → `next_cursor`). Authenticate \
+with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorization: Bearer <personal access token>`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    modifiers(&SecuritySchemes),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "accounts", description = "Sign-up, login, the caller's profile"),
+        (name = "tokens", description = "Personal access tokens for automation"),
+        (name = "organizations", description = "Organizations, members and the audit log"),
+        (name = "operations", description = "Health, readiness, metrics, error codes"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                authn::SESSION_COOKIE,
+                "Portal session cookie set by POST /api/v1/auth/login; writes also need X-CSRF-Token",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Personal access token (tgp_…)"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .merge(accounts::routes())
+        .merge(tokens::routes())
+        .merge(orgs::routes())
+        .merge(audit::routes());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .merge(ops::routes())
+        .split_for_parts()
+}
+
+/// Our OpenAPI document (also committed as `openapi/tollgate.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The control-plane router with all middleware.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let docs = SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", doc)
+        .config(utoipa_swagger_ui::Config::default().validator_url("none"));
+    api.layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
+    .merge(docs)
+    .route("/", get(|| async { Redirect::temporary("/api/docs/") }))
+    .fallback(route_not_found)
+    .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+    .layer(CatchPanicLayer::custom(middleware::panic_problem))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+    .with_state(state)
+}
+
+async fn route_not_found() -> ApiError {
+    ApiError::new(Code::RouteNotFound, "no endpoint at this path; see /api/docs")
+}

@@ -1,0 +1,235 @@
+//! The only place that writes SQL. One SQL text runs on SQLite and Postgres through
+//! `sqlx::AnyPool` (ARCHITECTURE.md §3): TEXT ids, BIGINT epoch-ms times, INTEGER 0/1 booleans,
+//! `CAST` on aggregates. Type mistakes surface at run time, so every store path is exercised
+//! by the black-box tests on both backends.
+
+mod audit;
+mod orgs;
+mod sessions;
+mod tokens;
+mod users;
+
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use orgs::OrgRow;
+pub use sessions::{NewSession, SessionRow};
+pub use tokens::TokenRow;
+pub use users::{MemberRow, NewUser, UserRow};
+
+use crate::config::{Backend, DatabaseUrl};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => StoreError::Unavailable(err),
+            other => StoreError::Other(anyhow::Error::new(other)),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Whether the error is a unique-constraint violation (a duplicate).
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+/// Turns a unique violation into a conflict with the given message.
+pub(crate) fn on_unique(message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    let message = message.into();
+    move |err| {
+        if is_unique_violation(&err) {
+            StoreError::Conflict(message)
+        } else {
+            StoreError::from(err)
+        }
+    }
+}
+
+/// Page request for list queries: items with `id > after`, in id order (UUIDv7 = creation
+/// order, so the order is stable while new rows are added).
+#[derive(Debug, Clone)]
+pub struct PageQuery {
+    pub after: String,
+    pub limit: i64,
+}
+
+impl PageQuery {
+    /// One more row than asked is fetched to know whether a next page exists.
+    pub fn fetch_limit(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+impl Store {
+    /// Connect, creating the SQLite file (and its folder) or the Postgres database if missing.
+    pub async fn connect(url: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Store> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(install_default_drivers);
+        let backend = url.backend()?;
+        let connect_url = match backend {
+            Backend::Sqlite => prepare_sqlite(url.expose())?,
+            Backend::Postgres => {
+                ensure_postgres_database(url).await?;
+                url.expose().to_owned()
+            }
+        };
+        let mut options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                         PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options
+            .connect(&connect_url)
+            .await
+            .with_context(|| format!("cannot connect to the database at {url}"))?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Apply pending migrations (idempotent).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.migrator()
+            .run(&self.pool)
+            .await
+            .context("applying database migrations failed")
+    }
+
+    /// Readiness: the database answers and every embedded migration is applied.
+    pub async fn ready(&self) -> anyhow::Result<()> {
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .context("database not reachable or not migrated")?;
+        let expected = self
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .count();
+        anyhow::ensure!(
+            applied as usize >= expected,
+            "{applied} of {expected} migrations applied; run `tollgate migrate`"
+        );
+        Ok(())
+    }
+
+    /// Every stored column that could hold a credential, concatenated. Tests use it to prove
+    /// that no plaintext secret is ever stored.
+    #[doc(hidden)]
+    pub async fn dump_secret_columns_for_tests(&self) -> StoreResult<String> {
+        let queries = [
+            "SELECT email || ' ' || password_hash FROM users",
+            "SELECT token_hash || ' ' || csrf_token || ' ' || COALESCE(user_agent, '') FROM sessions",
+            "SELECT name || ' ' || prefix || ' ' || token_hash FROM personal_tokens",
+            "SELECT details FROM audit_log",
+        ];
+        let mut out = String::new();
+        for sql in queries {
+            for row in sqlx::query_scalar::<_, String>(sql).fetch_all(&self.pool).await? {
+                out.push_str(&row);
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Create the folder of a file-backed SQLite URL and ask the driver to create the file.
+fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        anyhow::bail!(
+            "an in-memory SQLite database loses everything on restart; give a file path, e.g. sqlite://data/tollgate.db"
+        );
+    }
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+    }
+    let mut out = format!("sqlite://{path}");
+    if query.is_empty() {
+        out.push_str("?mode=rwc");
+    } else {
+        out.push('?');
+        out.push_str(query);
+        if !query.contains("mode=") {
+            out.push_str("&mode=rwc");
+        }
+    }
+    Ok(out)
+}
+
+/// Create the Postgres database named in the URL when it does not exist yet.
+async fn ensure_postgres_database(url: &DatabaseUrl) -> anyhow::Result<()> {
+    use sqlx::migrate::MigrateDatabase;
+    let exists = sqlx::Postgres::database_exists(url.expose())
+        .await
+        .with_context(|| format!("cannot reach Postgres at {url}"))?;
+    if !exists {
+        sqlx::Postgres::create_database(url.expose())
+            .await
+            .with_context(|| format!("cannot create the database at {url}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the management API: the real app on loopback sockets against a real
+//! database (SQLite by default, Postgres when `TEST_DATABASE_URL` is set).
+
+mod accounts;
+mod authz;
+mod errors;
+mod helpers;
+mod openapi;
+mod ops;
+mod process;
