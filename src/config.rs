@@ -170,7 +170,21 @@ impl Config {
         if let Some(v) = &overrides.database_url {
             figment = figment.merge(Serialized::default("database_url", v));
         }
-        let config: Config = figment.extract().map_err(explain)?;
+        let mut config: Config = figment.extract().map_err(explain)?;
+        // An empty variable (as docker-compose passes for `${X:-}`) means "not set".
+        if config.admin_email.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            config.admin_email = None;
+        }
+        if config
+            .admin_password
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().is_empty())
+        {
+            config.admin_password = None;
+        }
+        if config.public_url.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            config.public_url = None;
+        }
         config.validate()?;
         Ok(config)
     }
