@@ -32,9 +32,13 @@ impl AppState {
     /// Connect to the database, apply migrations and create the bootstrap admin when the
     /// database is empty.
     pub async fn init(config: Config) -> anyhow::Result<AppState> {
+        if !config.ignored_env.is_empty() {
+            tracing::warn!(variables = ?config.ignored_env, "ignoring environment variables that name no configuration key");
+        }
         let store = Store::connect(&config.database_url, config.database_max_connections).await?;
         store.migrate().await?;
         bootstrap(&store, &config).await?;
+        store.seed_missing_default_plans().await?;
         let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
         let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
         Ok(AppState {

@@ -57,6 +57,10 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Largest JSON request body on the management API, in bytes.
     pub max_body_bytes: usize,
+    /// Largest OpenAPI document accepted by an import, in bytes.
+    pub import_max_bytes: usize,
+    /// Largest uploaded documentation file, in bytes.
+    pub document_max_bytes: usize,
     /// Failed logins allowed per account within `login_window` before further attempts get 429.
     pub login_max_failures_per_account: u32,
     /// Failed logins allowed per client address within `login_window`.
@@ -65,6 +69,9 @@ pub struct Config {
     pub login_window: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// `TOLLGATE_*` environment variables that name no key (reported at start).
+    #[serde(skip)]
+    pub ignored_env: Vec<String>,
 }
 
 impl Default for Config {
@@ -86,10 +93,13 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(30),
             max_body_bytes: 1024 * 1024,
+            import_max_bytes: 10 * 1024 * 1024,
+            document_max_bytes: 5 * 1024 * 1024,
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
             trust_forwarded_for: false,
+            ignored_env: Vec::new(),
         }
     }
 }
@@ -142,6 +152,17 @@ impl Config {
     /// Load all layers and validate. `env` is the process environment as pairs, so tests can
     /// pass their own.
     pub fn load(overrides: &Overrides) -> anyhow::Result<Config> {
+        // Only TOLLGATE_* variables that name a key are configuration; others (used by the CLI,
+        // by tests, by wrappers) are reported once at start and otherwise left alone.
+        let known = Self::keys();
+        let known_for_env = known.clone();
+        let ignored_env: Vec<String> = std::env::vars_os()
+            .filter_map(|(k, _)| k.into_string().ok())
+            .filter_map(|k| k.strip_prefix("TOLLGATE_").map(str::to_lowercase))
+            .filter(|k| !CLI_ONLY_VARIABLES.iter().any(|c| c.eq_ignore_ascii_case(k)))
+            .filter(|k| !known.iter().any(|n| k.split("__").next() == Some(n.as_str())))
+            .map(|k| format!("TOLLGATE_{}", k.to_uppercase()))
+            .collect();
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match &overrides.config_file {
             Some(path) => {
@@ -160,7 +181,14 @@ impl Config {
         }
         figment = figment
             .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
-            .merge(Env::prefixed("TOLLGATE_").ignore(CLI_ONLY_VARIABLES).split("__"));
+            .merge(
+                Env::prefixed("TOLLGATE_")
+                    .filter(move |key| {
+                        let first = key.as_str().split("__").next().unwrap_or("");
+                        known_for_env.iter().any(|k| first.eq_ignore_ascii_case(k))
+                    })
+                    .split("__"),
+            );
         if let Some(v) = overrides.listen {
             figment = figment.merge(Serialized::default("listen", v));
         }
@@ -186,7 +214,18 @@ impl Config {
             config.public_url = None;
         }
         config.validate()?;
+        config.ignored_env = ignored_env;
         Ok(config)
+    }
+
+    /// Every configuration key (top level).
+    fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = match serde_json::to_value(Config::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        keys.push("admin_password".into());
+        keys
     }
 
     /// Checks that serde cannot express. Messages say what to change.
@@ -225,6 +264,11 @@ impl Config {
         }
         if self.max_body_bytes < 1024 {
             bail!("max_body_bytes must be at least 1024 (TOLLGATE_MAX_BODY_BYTES)");
+        }
+        if self.import_max_bytes < 1024 || self.document_max_bytes < 1024 {
+            bail!(
+                "import_max_bytes and document_max_bytes must be at least 1024 (TOLLGATE_IMPORT_MAX_BYTES, TOLLGATE_DOCUMENT_MAX_BYTES)"
+            );
         }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");

@@ -67,21 +67,7 @@ codes! {
     Unknown => (500, "unknown", "Error", "An error response without a more specific code."),
 }
 
-/// One field-level validation message; `pointer` is a JSON pointer into the request body.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FieldError {
-    pub pointer: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::FieldError;
 
 /// RFC 9457 problem details, with a stable `code`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -263,6 +249,10 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Conflict(msg) => ApiError::conflict(msg),
+            StoreError::PreconditionFailed => ApiError::new(
+                Code::PreconditionFailed,
+                "the resource changed since you read it (If-Match does not match); fetch it again",
+            ),
             StoreError::Unavailable(cause) => {
                 let mut e = ApiError::new(Code::ServiceUnavailable, "the database is not available");
                 e.cause = Some(cause.into());

@@ -2,7 +2,13 @@
 //! functions over plain types, tested on their own.
 
 pub mod account;
+mod field;
+pub use field::FieldError;
+pub mod api;
 pub mod ids;
+pub mod lifecycle;
+pub mod openapi_import;
+pub mod plan;
 pub mod policy;
 pub mod secret;
 pub mod throttle;

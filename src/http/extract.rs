@@ -159,3 +159,36 @@ pub fn path_id(raw: &str, what: &'static str) -> Result<(), ApiError> {
         Err(ApiError::not_found(what))
     }
 }
+
+/// A response with an `ETag` carrying the object's version (`"v{n}"`).
+pub struct Versioned<T>(pub i64, pub T);
+
+impl<T: Serialize> axum::response::IntoResponse for Versioned<T> {
+    fn into_response(self) -> axum::response::Response {
+        let mut resp = Json(self.1).into_response();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!("\"v{}\"", self.0)) {
+            resp.headers_mut().insert(axum::http::header::ETAG, v);
+        }
+        resp
+    }
+}
+
+/// The version an `If-Match` header asks for: `None` without the header or with `*`. A value
+/// that is not one of our ETags can never match (412).
+pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(axum::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or("").trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let version = value
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(0);
+    Ok(Some(version))
+}

@@ -3,12 +3,15 @@
 //! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`.
 
 pub mod accounts;
+pub mod apis;
 pub mod audit;
 pub mod authn;
+pub mod documents;
 pub mod extract;
 pub mod middleware;
 pub mod ops;
 pub mod orgs;
+pub mod plans;
 pub mod tokens;
 
 use axum::Router;
@@ -24,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
+use crate::config::Config;
 use crate::error::{ApiError, Code, FieldError, Problem};
 
 #[derive(OpenApi)]
@@ -42,6 +46,9 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         (name = "accounts", description = "Sign-up, login, the caller's profile"),
         (name = "tokens", description = "Personal access tokens for automation"),
         (name = "organizations", description = "Organizations, members and the audit log"),
+        (name = "apis", description = "The publisher's APIs: design, OpenAPI import, versions, lifecycle"),
+        (name = "documents", description = "API documentation"),
+        (name = "plans", description = "Business plans: rate limits, quotas, prices"),
         (name = "operations", description = "Health, readiness, metrics, error codes"),
     )
 )]
@@ -71,12 +78,17 @@ impl Modify for SecuritySchemes {
     }
 }
 
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let v1 = OpenApiRouter::new()
         .merge(accounts::routes())
         .merge(tokens::routes())
         .merge(orgs::routes())
-        .merge(audit::routes());
+        .merge(audit::routes())
+        .merge(apis::routes())
+        .merge(apis::import_routes().layer(DefaultBodyLimit::max(config.import_max_bytes)))
+        .merge(plans::routes())
+        .merge(documents::routes())
+        .merge(documents::content_routes().layer(DefaultBodyLimit::max(config.document_max_bytes)));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops::routes())
@@ -85,12 +97,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// Our OpenAPI document (also committed as `openapi/tollgate.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().1
+    api(&Config::default()).1
 }
 
 /// The control-plane router with all middleware.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api();
+    let (api, doc) = api(&state.config);
     let docs = SwaggerUi::new("/api/docs")
         .url("/api/openapi.json", doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));

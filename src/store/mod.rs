@@ -3,8 +3,12 @@
 //! `CAST` on aggregates. Type mistakes surface at run time, so every store path is exercised
 //! by the black-box tests on both backends.
 
+mod apis;
 mod audit;
+mod documents;
 mod orgs;
+mod plans;
+mod revision;
 mod sessions;
 mod tokens;
 mod users;
@@ -18,8 +22,11 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
+pub use plans::{PlanFields, PlanRow};
 pub use sessions::{NewSession, SessionRow};
 pub use tokens::TokenRow;
 pub use users::{MemberRow, NewUser, UserRow};
@@ -35,6 +42,8 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    #[error("the resource changed since it was read")]
+    PreconditionFailed,
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]

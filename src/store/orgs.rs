@@ -1,6 +1,6 @@
 //! organizations
 
-use super::{AuditEntry, PageQuery, Store, StoreResult, audit, on_unique};
+use super::{AuditEntry, PageQuery, Store, StoreResult, audit, on_unique, plans};
 use crate::domain::ids::{new_id, now_ms};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,6 +36,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(on_unique(format!("an organization with slug {slug:?} already exists")))?;
+        plans::seed_defaults(&mut tx, &row.id).await?;
         if let Some(mut entry) = audit_entry {
             entry.org_id = Some(row.id.clone());
             entry.target_id = row.id.clone();

@@ -5,6 +5,8 @@ mod accounts;
 mod authz;
 mod errors;
 mod helpers;
+mod import;
 mod openapi;
 mod ops;
 mod process;
+mod publisher;
