@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::domain::account::{self, Email, Password, Role};
 use crate::domain::secret;
 use crate::domain::throttle::FailureThrottle;
+use crate::oauth::manager::KeyManager;
 use crate::store::{NewUser, Store};
 use crate::telemetry::Metrics;
 
@@ -26,6 +27,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub login_by_account: Arc<FailureThrottle>,
     pub login_by_address: Arc<FailureThrottle>,
+    pub keys: Arc<KeyManager>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
         store.migrate().await?;
         bootstrap(&store, &config).await?;
         store.seed_missing_default_plans().await?;
+        let keys = KeyManager::init(store.clone(), &config).await?;
         let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
         let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
         Ok(AppState {
@@ -47,6 +50,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             login_by_account: Arc::new(login_by_account),
             login_by_address: Arc::new(login_by_address),
+            keys,
         })
     }
 }
@@ -119,6 +123,10 @@ impl Running {
         let gateway = TcpListener::bind(config.gateway_listen)
             .await
             .with_context(|| format!("cannot listen on {} (TOLLGATE_GATEWAY_LISTEN)", config.gateway_listen))?;
+        // With port 0 the real ports are known only now; URLs derived from them must use them.
+        let mut config = config;
+        config.listen = api.local_addr()?;
+        config.gateway_listen = gateway.local_addr()?;
         let state = AppState::init(config).await?;
         Self::serve(state, api, gateway)
     }
@@ -130,6 +138,22 @@ impl Running {
         let api_router = crate::http::router(state.clone());
         let gateway_router = crate::gateway::router();
         let mut tasks = Vec::new();
+        let keys = Arc::clone(&state.keys);
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            // Keys rotated by another replica or by `tollgate admin rotate-signing-key`.
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tokio::select! {
+                    () = token.cancelled() => return Ok(()),
+                    _ = tick.tick() => {
+                        if let Err(e) = keys.reload().await {
+                            tracing::warn!(error = %format!("{e:#}"), "reloading signing keys failed");
+                        }
+                    }
+                }
+            }
+        }));
         let token = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             axum::serve(api, api_router.into_make_service_with_connect_info::<SocketAddr>())

@@ -86,6 +86,9 @@ pub enum AdminCommand {
         #[arg(long, env = "TOLLGATE_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Make a new access-token signing key. Tokens signed by the old key stay valid until they
+    /// expire (its public key stays in the JWKS); running servers pick the new key up within 30 s.
+    RotateSigningKey,
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -123,6 +126,14 @@ pub async fn run(command: Option<Command>, config: crate::config::Config) -> any
             name,
             password,
         })) => create_user(&config, &email, role, &org, name.as_deref(), password).await,
+        Some(Command::Admin(AdminCommand::RotateSigningKey)) => {
+            let store = crate::store::Store::connect(&config.database_url, 1).await?;
+            store.migrate().await?;
+            let keys = crate::oauth::manager::KeyManager::init(store, &config).await?;
+            let kid = keys.rotate().await?;
+            println!("new signing key {kid}");
+            Ok(())
+        }
     }
 }
 

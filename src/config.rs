@@ -61,6 +61,24 @@ pub struct Config {
     pub import_max_bytes: usize,
     /// Largest uploaded documentation file, in bytes.
     pub document_max_bytes: usize,
+    /// Key that encrypts secrets at rest (signing keys): base64 of 32 random bytes
+    /// (`openssl rand -base64 32`). Every control-plane replica needs the same one.
+    #[serde(skip_serializing)]
+    pub secret_key: Option<SecretString>,
+    /// Where the secret key is kept when `secret_key` is not set (created on first start).
+    pub secret_key_file: PathBuf,
+    /// `iss` of access tokens and the OpenID issuer. Default: `public_url`, else `http://{listen}`.
+    pub oauth_issuer: Option<String>,
+    /// `aud` of access tokens.
+    pub oauth_audience: String,
+    /// `ES256` (default) or `RS256`.
+    pub oauth_signing_alg: String,
+    /// Longest access-token lifetime any application may ask for.
+    #[serde(with = "humantime_serde")]
+    pub oauth_max_token_lifetime: Duration,
+    /// Public base URL of the gateway, written into the OpenAPI documents the developer portal
+    /// serves. Default: `http://{gateway_listen}`.
+    pub gateway_public_url: Option<String>,
     /// Failed logins allowed per account within `login_window` before further attempts get 429.
     pub login_max_failures_per_account: u32,
     /// Failed logins allowed per client address within `login_window`.
@@ -95,6 +113,13 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             import_max_bytes: 10 * 1024 * 1024,
             document_max_bytes: 5 * 1024 * 1024,
+            secret_key: None,
+            secret_key_file: PathBuf::from("data/secret.key"),
+            oauth_issuer: None,
+            oauth_audience: "tollgate".into(),
+            oauth_signing_alg: "ES256".into(),
+            oauth_max_token_lifetime: Duration::from_secs(3600),
+            gateway_public_url: None,
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
@@ -270,6 +295,28 @@ impl Config {
                 "import_max_bytes and document_max_bytes must be at least 1024 (TOLLGATE_IMPORT_MAX_BYTES, TOLLGATE_DOCUMENT_MAX_BYTES)"
             );
         }
+        if crate::oauth::keys::SigningAlg::parse(&self.oauth_signing_alg).is_none() {
+            bail!("oauth_signing_alg must be ES256 or RS256 (TOLLGATE_OAUTH_SIGNING_ALG)");
+        }
+        if self.oauth_max_token_lifetime < Duration::from_secs(60)
+            || self.oauth_max_token_lifetime > Duration::from_secs(86_400)
+        {
+            bail!("oauth_max_token_lifetime must be between 1m and 24h (TOLLGATE_OAUTH_MAX_TOKEN_LIFETIME)");
+        }
+        if let Some(key) = &self.secret_key {
+            crate::oauth::crypto::SecretBox::from_base64(key.expose_secret())
+                .map_err(|e| anyhow::anyhow!("secret_key (TOLLGATE_SECRET_KEY): {e}"))?;
+        }
+        for (name, url) in [
+            ("oauth_issuer", &self.oauth_issuer),
+            ("gateway_public_url", &self.gateway_public_url),
+        ] {
+            if let Some(url) = url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                bail!("{name} must start with http:// or https://, got {url:?}");
+            }
+        }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");
         }
@@ -280,6 +327,25 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The `iss` of our tokens.
+    pub fn issuer(&self) -> String {
+        self.oauth_issuer
+            .clone()
+            .or_else(|| self.public_url.clone())
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Where API consumers reach the gateway.
+    pub fn gateway_url(&self) -> String {
+        self.gateway_public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.gateway_listen))
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     /// Whether session cookies get the `Secure` attribute.

@@ -11,5 +11,6 @@ pub mod domain;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod oauth;
 pub mod store;
 pub mod telemetry;

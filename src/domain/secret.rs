@@ -11,6 +11,10 @@ use sha2::{Digest, Sha256};
 pub const SESSION_PREFIX: &str = "tgs_";
 pub const PERSONAL_TOKEN_PREFIX: &str = "tgp_";
 pub const CSRF_PREFIX: &str = "tgc_";
+/// Consumer API keys, sent to the gateway.
+pub const API_KEY_PREFIX: &str = "tg_";
+/// OAuth client secrets.
+pub const CLIENT_SECRET_PREFIX: &str = "tgo_";
 
 const RANDOM_LEN: usize = 40;
 

@@ -155,3 +155,36 @@ pub fn cleared_cookies(app: &AppState) -> [Cookie<'static>; 2] {
 fn time_duration(secs: i64) -> cookie::time::Duration {
     cookie::time::Duration::seconds(secs)
 }
+
+/// `Option<Auth>`: anonymous when the request carries no credential at all; a credential that
+/// is present but invalid is still a 401.
+impl axum::extract::OptionalFromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        let has_bearer = parts.headers.contains_key(header::AUTHORIZATION);
+        let has_session = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE).is_some();
+        if !has_bearer && !has_session {
+            return Ok(None);
+        }
+        <Auth as FromRequestParts<AppState>>::from_request_parts(parts, app)
+            .await
+            .map(Some)
+    }
+}
+
+/// What the catalog lets this caller see.
+pub fn viewer(auth: Option<&Auth>) -> crate::store::Viewer {
+    let Some(auth) = auth else {
+        return crate::store::Viewer::default();
+    };
+    let mut roles: Vec<&'static str> = auth.subject.memberships.iter().map(|m| m.role.as_str()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    crate::store::Viewer {
+        signed_in: true,
+        operator: auth.subject.is_operator(),
+        org_ids: auth.subject.memberships.iter().map(|m| m.org_id.clone()).collect(),
+        roles,
+    }
+}

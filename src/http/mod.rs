@@ -3,15 +3,20 @@
 //! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`.
 
 pub mod accounts;
+pub mod admin;
 pub mod apis;
+pub mod applications;
 pub mod audit;
 pub mod authn;
+pub mod catalog;
 pub mod documents;
 pub mod extract;
 pub mod middleware;
+pub mod oauth;
 pub mod ops;
 pub mod orgs;
 pub mod plans;
+pub mod subscriptions;
 pub mod tokens;
 
 use axum::Router;
@@ -49,6 +54,11 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         (name = "apis", description = "The publisher's APIs: design, OpenAPI import, versions, lifecycle"),
         (name = "documents", description = "API documentation"),
         (name = "plans", description = "Business plans: rate limits, quotas, prices"),
+        (name = "catalog", description = "The developer portal: APIs you may use"),
+        (name = "applications", description = "Your applications, their API keys and OAuth clients"),
+        (name = "subscriptions", description = "Subscriptions of applications to APIs, and their approval"),
+        (name = "oauth2", description = "OAuth 2.0 token, introspection, revocation; OpenID discovery and JWKS"),
+        (name = "admin", description = "Installation administration"),
         (name = "operations", description = "Health, readiness, metrics, error codes"),
     )
 )]
@@ -88,10 +98,15 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(apis::import_routes().layer(DefaultBodyLimit::max(config.import_max_bytes)))
         .merge(plans::routes())
         .merge(documents::routes())
-        .merge(documents::content_routes().layer(DefaultBodyLimit::max(config.document_max_bytes)));
+        .merge(documents::content_routes().layer(DefaultBodyLimit::max(config.document_max_bytes)))
+        .merge(catalog::routes())
+        .merge(applications::routes())
+        .merge(subscriptions::routes())
+        .merge(admin::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops::routes())
+        .merge(oauth::routes())
         .split_for_parts()
 }
 

@@ -535,6 +535,12 @@ impl Store {
         }
         record_event(&mut tx, id, t.from, t.to, t.action, &t, t.reason).await?;
         let api = fetch_api(&mut tx, id).await?;
+        if t.to == ApiState::Retired {
+            super::subscriptions::end_where(&mut tx, "api_id", id, now).await?;
+        }
+        if t.to == ApiState::Published && api.require_resubscription == 0 {
+            super::subscriptions::carry_over(&mut tx, id, &api.context, now).await?;
+        }
         if t.make_default {
             make_default(&mut tx, id, &api.context).await?;
         }

@@ -4,12 +4,16 @@
 //! by the black-box tests on both backends.
 
 mod apis;
+mod applications;
 mod audit;
+mod catalog;
 mod documents;
 mod orgs;
 mod plans;
 mod revision;
 mod sessions;
+mod signing;
+mod subscriptions;
 mod tokens;
 mod users;
 
@@ -23,11 +27,15 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
+pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
 pub use plans::{PlanFields, PlanRow};
 pub use sessions::{NewSession, SessionRow};
+pub use signing::{NewSigningKey, SigningKeyRow};
+pub use subscriptions::{SubscriptionFilter, SubscriptionRow, state as subscription_state};
 pub use tokens::TokenRow;
 pub use users::{MemberRow, NewUser, UserRow};
 

@@ -217,6 +217,17 @@ impl Store {
                 "the plan is offered by {offered} API(s); remove it from them or deprecate it instead"
             )));
         }
+        let subscribed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subscriptions WHERE (plan_id = $1 OR pending_plan_id = $1) AND state <> 'ENDED'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if subscribed > 0 {
+            return Err(StoreError::Conflict(format!(
+                "{subscribed} subscription(s) use the plan; deprecate it instead"
+            )));
+        }
         sqlx::query("DELETE FROM plans WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "a long enough password";
 /// `tg_test_*` and dropped by `.ci/run`.
 pub struct TestDb {
     pub url: String,
+    /// The key that encrypts this database's signing keys.
+    pub secret_key: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -28,16 +30,25 @@ impl TestDb {
                 let name = format!("tg_test_{}", uuid::Uuid::now_v7().simple());
                 TestDb {
                     url: replace_database_name(&base, &name),
+                    secret_key: new_secret_key(),
                     _dir: None,
                 }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("tempdir");
                 let url = format!("sqlite://{}/tollgate.db", dir.path().display());
-                TestDb { url, _dir: Some(dir) }
+                TestDb {
+                    url,
+                    secret_key: new_secret_key(),
+                    _dir: Some(dir),
+                }
             }
         }
     }
+}
+
+fn new_secret_key() -> String {
+    tollgate::oauth::crypto::SecretBox::generate_base64().unwrap()
 }
 
 fn replace_database_name(url: &str, name: &str) -> String {
@@ -62,6 +73,7 @@ pub fn test_config(db: &TestDb) -> Config {
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
         shutdown_timeout: Duration::from_secs(5),
+        secret_key: Some(SecretString::from(db.secret_key.clone())),
         ..Config::default()
     }
 }

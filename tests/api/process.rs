@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, Client, PASSWORD, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tollgate");
+/// A fixed key for encrypting signing keys at rest in these tests.
+const SECRET_KEY: &str = "dG9sbGdhdGUgdGVzdCBrZXkgb2YgdGhpcnR5LXR3byE=";
 
 struct Server {
     child: Child,
@@ -32,6 +34,7 @@ impl Server {
             .env("TOLLGATE_LOG", "debug")
             .env("TOLLGATE_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("TOLLGATE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("TOLLGATE_SECRET_KEY", SECRET_KEY)
             .current_dir(std::env::temp_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -249,6 +252,7 @@ async fn cli_migrate_create_user_and_openapi() {
             .env("DATABASE_URL", &db.url)
             .current_dir(std::env::temp_dir());
         cmd.env_remove("TOLLGATE_NEW_USER_PASSWORD");
+        cmd.env("TOLLGATE_SECRET_KEY", SECRET_KEY);
         for (k, v) in env {
             cmd.env(k, v);
         }
