@@ -195,6 +195,9 @@ impl Store {
             "SELECT token_hash || ' ' || csrf_token || ' ' || COALESCE(user_agent, '') FROM sessions",
             "SELECT name || ' ' || prefix || ' ' || token_hash FROM personal_tokens",
             "SELECT details FROM audit_log",
+            "SELECT name || ' ' || prefix || ' ' || key_hash FROM api_keys",
+            "SELECT client_id || ' ' || secret_prefix || ' ' || secret_hash FROM oauth_clients",
+            "SELECT kid || ' ' || public_jwk FROM signing_keys",
         ];
         let mut out = String::new();
         for sql in queries {
@@ -202,6 +205,15 @@ impl Store {
                 out.push_str(&row);
                 out.push('\n');
             }
+        }
+        // Private signing keys, hex-encoded, so a test can look for plaintext key material.
+        for blob in sqlx::query_scalar::<_, Vec<u8>>("SELECT private_key FROM signing_keys")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            out.push_str("private_key:");
+            out.push_str(&hex::encode(blob));
+            out.push('\n');
         }
         Ok(out)
     }

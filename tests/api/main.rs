@@ -3,9 +3,11 @@
 
 mod accounts;
 mod authz;
+mod consumer;
 mod errors;
 mod helpers;
 mod import;
+mod oauth;
 mod openapi;
 mod ops;
 mod process;

@@ -167,6 +167,46 @@ async fn secrets_stay_out_of_logs_and_rows_and_sigterm_is_graceful() {
     assert_eq!(s, 201);
     let initial = member["initial_password"].as_str().unwrap().to_owned();
 
+    // Consumer credentials: an API key, an OAuth client secret and an access token.
+    let (_, application, _) = dev
+        .call(Method::POST, "/api/v1/applications", Some(json!({"name": "app"})))
+        .await;
+    let app_id = application["id"].as_str().unwrap();
+    let (s, key, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/keys"),
+            Some(json!({"name": "k"})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let api_key = key["secret"].as_str().unwrap().to_owned();
+    let (s, client, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/oauth-client"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let client_id = client["client_id"].as_str().unwrap().to_owned();
+    let client_secret = client["client_secret"].as_str().unwrap().to_owned();
+    let token: Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.base))
+        .basic_auth(&client_id, Some(&client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access_token = token["access_token"].as_str().unwrap().to_owned();
+    let (_, keys, _) = dev.get(&format!("/api/v1/applications/{app_id}/keys")).await;
+    assert!(!keys.to_string().contains(&api_key));
+    let (_, client_view, _) = dev.get(&format!("/api/v1/applications/{app_id}/oauth-client")).await;
+    assert!(!client_view.to_string().contains(&client_secret));
+
     let (status, log) = server.terminate();
     assert!(status.success(), "exit status {status}; log:\n{log}");
     assert!(log.contains("shutdown signal received"), "{log}");
@@ -180,6 +220,9 @@ async fn secrets_stay_out_of_logs_and_rows_and_sigterm_is_graceful() {
         ("session token", session_cookie.as_str()),
         ("personal access token", pat.as_str()),
         ("generated password", initial.as_str()),
+        ("API key", api_key.as_str()),
+        ("client secret", client_secret.as_str()),
+        ("access token", access_token.as_str()),
     ];
     for (what, secret) in secrets {
         assert!(!log.contains(secret), "the {what} appears in the log");
