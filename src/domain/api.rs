@@ -9,6 +9,8 @@ use super::FieldError;
 pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 pub const MAX_RESOURCES: usize = 10_000;
 pub const MAX_ENDPOINTS: usize = 32;
+/// Paths the gateway answers itself.
+pub const RESERVED_CONTEXTS: [&str; 3] = ["healthz", "readyz", "metrics"];
 
 /// A backend the gateway forwards to, chosen by weight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -125,6 +127,11 @@ pub fn parse_context(raw: &str) -> Result<String, &'static str> {
     };
     if s.len() < 2 || s.len() > 100 {
         return Err("must be 1 to 99 characters after the leading /");
+    }
+    if let Some(first) = s[1..].split('/').next()
+        && RESERVED_CONTEXTS.contains(&first)
+    {
+        return Err("must not start with healthz, readyz or metrics (the gateway's own paths)");
     }
     for segment in s[1..].split('/') {
         if segment.is_empty() || segment == "." || segment == ".." {
@@ -342,7 +349,7 @@ mod tests {
     fn contexts() {
         assert_eq!(parse_context("petstore").unwrap(), "/petstore");
         assert_eq!(parse_context("/acme/pay/").unwrap(), "/acme/pay");
-        for bad in ["/", "", "/Pets", "/a//b", "/a/../b", "/a b", "/ü"] {
+        for bad in ["/", "", "/Pets", "/a//b", "/a/../b", "/a b", "/ü", "/readyz", "/metrics/x"] {
             assert!(parse_context(bad).is_err(), "{bad:?}");
         }
     }

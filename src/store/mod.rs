@@ -7,6 +7,7 @@ mod apis;
 mod applications;
 mod audit;
 mod catalog;
+mod deployment;
 mod documents;
 mod orgs;
 mod plans;
@@ -14,6 +15,7 @@ mod revision;
 mod sessions;
 mod signing;
 mod subscriptions;
+mod usage;
 mod tokens;
 mod users;
 
@@ -30,6 +32,8 @@ pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow
 pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
+pub use deployment::{DeployedResource, DeploymentRows, LiveKey, LiveSubscription, PlanLimitRow};
+pub use usage::{GatewayNodeRow, UsageRecord};
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
 pub use plans::{PlanFields, PlanRow};

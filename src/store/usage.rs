@@ -1,0 +1,127 @@
+//! usage_batches, usage_rollups, gateway_nodes: what gateways report back.
+
+use sqlx::AssertSqlSafe;
+
+use super::{Store, StoreResult};
+use crate::domain::ids::{new_id, now_ms};
+
+/// One rollup row as reported by a gateway.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct UsageRecord {
+    pub api_id: String,
+    pub subscription_id: Option<String>,
+    pub minute: i64,
+    pub status_class: String,
+    pub requests: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    /// JSON of the latency histogram (bucket counts), gateway time.
+    pub latency_total: String,
+    /// JSON of the latency histogram, upstream time.
+    pub latency_upstream: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct GatewayNodeRow {
+    pub node_id: String,
+    pub name: String,
+    pub revision: i64,
+    pub started_at: i64,
+    pub last_seen: i64,
+}
+
+impl Store {
+    /// Store a batch exactly once. Returns false when the batch id was seen before (a retry),
+    /// in which case nothing is added.
+    pub async fn record_usage_batch(&self, batch_id: &str, node_id: &str, rows: &[UsageRecord]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let fresh = sqlx::query(
+            "INSERT INTO usage_batches (batch_id, node_id, received_at, row_count) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (batch_id) DO NOTHING",
+        )
+        .bind(batch_id)
+        .bind(node_id)
+        .bind(now_ms())
+        .bind(rows.len() as i64)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !fresh {
+            return Ok(false);
+        }
+        const CHUNK: usize = 50;
+        const COLS: usize = 11;
+        for chunk in rows.chunks(CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO usage_rollups (id, batch_id, api_id, subscription_id, minute, status_class, requests,
+                                            bytes_in, bytes_out, latency_total, latency_upstream) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * COLS;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let ph: Vec<String> = (1..=COLS).map(|k| format!("${}", b + k)).collect();
+                sql.push('(');
+                sql.push_str(&ph.join(", "));
+                sql.push(')');
+            }
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for r in chunk {
+                q = q
+                    .bind(new_id())
+                    .bind(batch_id)
+                    .bind(&r.api_id)
+                    .bind(r.subscription_id.as_deref())
+                    .bind(r.minute)
+                    .bind(&r.status_class)
+                    .bind(r.requests)
+                    .bind(r.bytes_in)
+                    .bind(r.bytes_out)
+                    .bind(&r.latency_total)
+                    .bind(&r.latency_upstream);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Total requests recorded for a subscription (all time), or for calls without one to an API.
+    pub async fn usage_requests(&self, api_id: &str, subscription_id: Option<&str>) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_rollups
+              WHERE api_id = $1 AND COALESCE(subscription_id, '') = $2",
+        )
+        .bind(api_id)
+        .bind(subscription_id.unwrap_or(""))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Record that a gateway node runs `revision` (heartbeat).
+    pub async fn touch_gateway_node(&self, node_id: &str, name: &str, revision: i64) -> StoreResult<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO gateway_nodes (node_id, name, revision, started_at, last_seen) VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT (node_id) DO UPDATE SET revision = excluded.revision, last_seen = excluded.last_seen,
+                                                name = excluded.name",
+        )
+        .bind(node_id)
+        .bind(name)
+        .bind(revision)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_gateway_nodes(&self) -> StoreResult<Vec<GatewayNodeRow>> {
+        Ok(
+            sqlx::query_as("SELECT node_id, name, revision, started_at, last_seen FROM gateway_nodes ORDER BY node_id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+}
