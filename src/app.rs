@@ -12,9 +12,13 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::deploy::Deployer;
 use crate::domain::account::{self, Email, Password, Role};
 use crate::domain::secret;
 use crate::domain::throttle::FailureThrottle;
+use crate::gateway::limiter::{Limiter, RedisOptions};
+use crate::gateway::limits::PlanLimiter;
+use crate::gateway::{Gateway, GatewayConfig};
 use crate::oauth::manager::KeyManager;
 use crate::store::{NewUser, Store};
 use crate::telemetry::Metrics;
@@ -28,6 +32,7 @@ pub struct AppState {
     pub login_by_account: Arc<FailureThrottle>,
     pub login_by_address: Arc<FailureThrottle>,
     pub keys: Arc<KeyManager>,
+    pub deployer: Arc<Deployer>,
 }
 
 impl AppState {
@@ -42,17 +47,47 @@ impl AppState {
         bootstrap(&store, &config).await?;
         store.seed_missing_default_plans().await?;
         let keys = KeyManager::init(store.clone(), &config).await?;
+        let config = Arc::new(config);
+        let gateway = Arc::new(new_gateway(&config).await?);
+        let deployer = Arc::new(Deployer::new(
+            store.clone(),
+            Arc::clone(&keys),
+            Arc::clone(&config),
+            gateway,
+        ));
+        deployer.sync().await?;
         let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
         let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
         Ok(AppState {
-            config: Arc::new(config),
+            config,
             store,
             metrics: Arc::new(Metrics::new()),
             login_by_account: Arc::new(login_by_account),
             login_by_address: Arc::new(login_by_address),
             keys,
+            deployer,
         })
     }
+}
+
+/// A gateway with the configured API-key headers and limiter (Redis when configured).
+pub async fn new_gateway(config: &Config) -> anyhow::Result<Gateway> {
+    let limiter = match &config.redis_url {
+        Some(url) => Limiter::with_redis(url, RedisOptions::default())
+            .await
+            .with_context(|| format!("redis_url {url:?} (TOLLGATE_REDIS_URL) is not usable"))?,
+        None => Limiter::local(),
+    };
+    let gateway_config = GatewayConfig {
+        api_key_headers: config
+            .gateway_api_key_headers
+            .iter()
+            .filter_map(|h| axum::http::HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes()).ok())
+            .collect(),
+        problem_type_base: "/api/problems/".into(),
+        ..GatewayConfig::default()
+    };
+    Ok(Gateway::new(gateway_config, Arc::new(PlanLimiter::new(limiter))))
 }
 
 /// On first start (no user at all): the operator organization and its admin. The admin comes
@@ -112,6 +147,9 @@ pub struct Running {
     pub state: AppState,
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<anyhow::Result<()>>>,
+    /// Cancelled only after the listeners drained, so the last flush sees every request.
+    flush_shutdown: CancellationToken,
+    flusher: JoinHandle<()>,
 }
 
 impl Running {
@@ -136,7 +174,12 @@ impl Running {
         let gateway_addr = gateway.local_addr()?;
         let shutdown = CancellationToken::new();
         let api_router = crate::http::router(state.clone());
-        let gateway_router = crate::gateway::router();
+        let gateway_router = crate::gateway_http::router(Arc::clone(state.deployer.gateway()));
+        let flush_shutdown = CancellationToken::new();
+        let flusher = tokio::spawn(
+            Arc::clone(&state.deployer).flush_usage(state.config.usage_flush_interval, flush_shutdown.clone()),
+        );
+        tokio::spawn(Arc::clone(&state.deployer).follow(shutdown.clone()));
         let mut tasks = Vec::new();
         let keys = Arc::clone(&state.keys);
         let token = shutdown.clone();
@@ -183,6 +226,8 @@ impl Running {
             state,
             shutdown,
             tasks,
+            flush_shutdown,
+            flusher,
         })
     }
 
@@ -198,6 +243,10 @@ impl Running {
                 }
             }
             Err(_) => tracing::warn!(?timeout, "in-flight requests did not finish in time; closing anyway"),
+        }
+        self.flush_shutdown.cancel();
+        if self.flusher.await.is_err() {
+            tracing::error!("the usage flusher panicked");
         }
         self.state.store.close().await;
         tracing::info!("tollgate stopped");

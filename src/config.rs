@@ -79,6 +79,14 @@ pub struct Config {
     /// Public base URL of the gateway, written into the OpenAPI documents the developer portal
     /// serves. Default: `http://{gateway_listen}`.
     pub gateway_public_url: Option<String>,
+    /// Redis for rate-limit and quota counters shared by every gateway node
+    /// (`TOLLGATE_REDIS_URL`, e.g. `redis://127.0.0.1:6379`). Without it limits are per process.
+    pub redis_url: Option<String>,
+    /// Request headers that may carry an API key, in order.
+    pub gateway_api_key_headers: Vec<String>,
+    /// How often gateways flush metered usage.
+    #[serde(with = "humantime_serde")]
+    pub usage_flush_interval: Duration,
     /// Failed logins allowed per account within `login_window` before further attempts get 429.
     pub login_max_failures_per_account: u32,
     /// Failed logins allowed per client address within `login_window`.
@@ -120,6 +128,9 @@ impl Default for Config {
             oauth_signing_alg: "ES256".into(),
             oauth_max_token_lifetime: Duration::from_secs(3600),
             gateway_public_url: None,
+            redis_url: None,
+            gateway_api_key_headers: vec!["apikey".into(), "x-api-key".into()],
+            usage_flush_interval: Duration::from_secs(1),
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
@@ -238,6 +249,9 @@ impl Config {
         if config.public_url.as_deref().is_some_and(|s| s.trim().is_empty()) {
             config.public_url = None;
         }
+        if config.redis_url.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            config.redis_url = None;
+        }
         config.validate()?;
         config.ignored_env = ignored_env;
         Ok(config)
@@ -316,6 +330,23 @@ impl Config {
             {
                 bail!("{name} must start with http:// or https://, got {url:?}");
             }
+        }
+        if let Some(url) = &self.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            bail!("redis_url must start with redis:// or rediss:// (TOLLGATE_REDIS_URL)");
+        }
+        if self.gateway_api_key_headers.is_empty()
+            || self
+                .gateway_api_key_headers
+                .iter()
+                .any(|h| axum::http::HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes()).is_err())
+        {
+            bail!("gateway_api_key_headers must list valid header names, e.g. [\"apikey\", \"x-api-key\"]");
+        }
+        if self.usage_flush_interval < Duration::from_millis(50) || self.usage_flush_interval > Duration::from_secs(60)
+        {
+            bail!("usage_flush_interval must be between 50ms and 60s (TOLLGATE_USAGE_FLUSH_INTERVAL)");
         }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");

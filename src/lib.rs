@@ -7,9 +7,11 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod deploy;
 pub mod domain;
 pub mod error;
 pub mod gateway;
+pub mod gateway_http;
 pub mod http;
 pub mod oauth;
 pub mod store;

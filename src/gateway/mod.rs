@@ -1,31 +1,829 @@
-//! The data plane. It serves API traffic on its own listener from an immutable snapshot of
-//! the published APIs and never calls the database or the management handlers per request
-//! (ARCHITECTURE.md §6). Until an API is published the snapshot is empty, so every request is
-//! answered with a 404 problem.
+//! Tollgate's data plane: the embedded API gateway.
+//!
+//! Every request runs through plain functions in pingora's phase order:
+//!
+//! 1. **route** ([`router`]): path + method → API version and resource, or 404/405;
+//! 2. **lifecycle**: BLOCKED → 503 without touching the backend;
+//! 3. **authenticate** ([`authn`]): API key or JWT, unless the resource is open;
+//! 4. **subscription**: the caller's application must hold an active
+//!    subscription (PROTOTYPED APIs excepted);
+//! 5. **limit** ([`limit`]): the externally supplied [`Limiter`] decides;
+//! 6. **balance** ([`balancer`]): weighted pick among healthy endpoints;
+//! 7. **forward** ([`forward`]): pooled keep-alive client, streamed bodies;
+//! 8. **response filter**: hop-by-hop headers out; CORS, deprecation, limit
+//!    and request-id headers in;
+//! 9. **log** ([`meter`]): usage recorded when the response body ends.
+//!
+//! All configuration comes from an immutable [`Snapshot`] swapped in
+//! atomically ([`Gateway::swap`]); a request never touches a database, takes
+//! no global lock, and allocates only where the protocol makes it necessary
+//! (the upstream URI, `X-Forwarded-For`, the boxed response body).
 
-use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+pub mod authn;
+pub mod balancer;
+pub mod cors;
+pub mod doc;
+pub mod error;
+pub mod forward;
+pub mod limit;
+pub mod limiter;
+pub mod limits;
+pub mod meter;
+mod metrics;
+pub mod router;
+pub mod snapshot;
+pub mod usage;
 
-use crate::error::PROBLEM_JSON;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub fn router() -> Router {
-    Router::new().fallback(no_route)
+use arc_swap::ArcSwap;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use http::header::{ACCESS_CONTROL_REQUEST_METHOD, AUTHORIZATION, ORIGIN};
+use http::request::Parts;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Version};
+use http_body::Body as _;
+use hyper::upgrade::OnUpgrade;
+
+pub use crate::gateway::authn::{CredentialSource, JwtVerifier, Principal};
+pub use crate::gateway::balancer::{Balancer, EndpointStatus, HealthPolicy};
+pub use crate::gateway::error::{AuthFailure, ErrorInfo, GatewayError, Side};
+pub use crate::gateway::forward::UpstreamFailure;
+pub use crate::gateway::limit::{LimitCheck, LimitDecision, Limiter, Unlimited};
+pub use crate::gateway::meter::{Meter, StatusClass, UsageBatch, UsageCounters, UsageKey, UsageRow};
+pub use crate::gateway::router::{Resolution, RouteIssue, RouteTable};
+pub use crate::gateway::snapshot::{
+    ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit, Resource,
+    Snapshot, SnapshotApi, SubscriptionEntry,
+};
+
+use crate::gateway::cors::CorsPolicy;
+use crate::gateway::forward::{CountingBody, HttpClient, MeteredBody, Target, X_REQUEST_ID};
+use crate::gateway::meter::Usage;
+use crate::gateway::metrics::{ApiMetrics, Metrics};
+
+static DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+static SUNSET: HeaderName = HeaderName::from_static("sunset");
+
+/// Gateway settings that do not come from the snapshot.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// Request headers that may carry an API key, in order of precedence.
+    pub api_key_headers: Vec<HeaderName>,
+    /// Clock-skew allowance for JWT `exp`/`nbf`, clamped to 0..=30 s.
+    pub jwt_leeway_secs: u64,
+    /// Passive health: consecutive failures that eject an endpoint, and for how long.
+    pub health: HealthPolicy,
+    pub pool_idle_timeout: Duration,
+    pub pool_max_idle_per_host: usize,
+    /// Sent as `X-Forwarded-Proto` (`https` behind a TLS terminator).
+    pub forwarded_proto: HeaderValue,
+    /// Prefix of problem+json `type` URIs; the error code is appended.
+    pub problem_type_base: String,
+    /// Meter shards; 0 = 4 × available parallelism.
+    pub meter_shards: usize,
 }
 
-async fn no_route() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(axum::http::header::CONTENT_TYPE, PROBLEM_JSON)],
-        json!({
-            "type": "/api/problems/route_not_found",
-            "title": "No such route",
-            "status": 404,
-            "detail": "no published API matches this path",
-            "code": "route_not_found",
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            api_key_headers: vec![HeaderName::from_static("apikey"), HeaderName::from_static("x-api-key")],
+            jwt_leeway_secs: 30,
+            health: HealthPolicy::default(),
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 256,
+            forwarded_proto: HeaderValue::from_static("http"),
+            problem_type_base: "urn:tollgate:problem:".to_owned(),
+            meter_shards: 0,
+        }
+    }
+}
+
+/// Endpoints of one API: parsed targets plus their balancer (with health
+/// state). Reused across swaps while the API's endpoint list is unchanged.
+#[derive(Debug)]
+struct Upstreams {
+    endpoints: Vec<Endpoint>,
+    targets: Vec<Target>,
+    balancer: Balancer,
+}
+
+/// Per-API state compiled at swap time.
+struct ApiRt {
+    api: Arc<SnapshotApi>,
+    upstreams: Arc<Upstreams>,
+    cors: Option<CorsPolicy>,
+    sunset: Option<HeaderValue>,
+    metrics: Arc<ApiMetrics>,
+    client: HttpClient,
+    /// Connect + response timeout: the longest wait for a response head.
+    deadline: Duration,
+}
+
+/// What one swap installs, all at once.
+struct Live {
+    snapshot: Arc<Snapshot>,
+    routes: RouteTable,
+    apis: Vec<Arc<ApiRt>>,
+    jwt: JwtVerifier,
+}
+
+/// What a swap could not load. Nothing here stops the swap.
+#[derive(Debug, Clone, Default)]
+pub struct SwapReport {
+    pub revision: i64,
+    pub route_issues: Vec<RouteIssue>,
+    /// (api id, problem) for endpoints that were left out.
+    pub endpoint_issues: Vec<(Arc<str>, String)>,
+    /// APIs whose balancer (and endpoint health) carried over.
+    pub balancers_kept: usize,
+}
+
+pub struct Gateway {
+    live: ArcSwap<Live>,
+    limiter: Arc<dyn Limiter>,
+    meter: Arc<Meter>,
+    config: GatewayConfig,
+    /// One pooled client per distinct connect timeout (ms).
+    clients: Mutex<HashMap<u64, HttpClient>>,
+    metrics: Metrics,
+    swap_lock: Mutex<()>,
+    instance: u64,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("revision", &self.live.load().snapshot.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Request state carried from phase to phase.
+struct Ctx<'l> {
+    rt: &'l ApiRt,
+    origin: Option<HeaderValue>,
+    started: Instant,
+    minute: i64,
+    subscription: Option<&'l Arc<str>>,
+    request_id: Option<HeaderValue>,
+}
+
+impl Gateway {
+    /// A gateway serving an empty snapshot (every request 404) until the
+    /// first [`Gateway::swap`].
+    pub fn new(config: GatewayConfig, limiter: Arc<dyn Limiter>) -> Gateway {
+        let instance = meter::random_u64();
+        Gateway {
+            live: ArcSwap::from_pointee(Live {
+                snapshot: Arc::new(Snapshot::default()),
+                routes: RouteTable::default(),
+                apis: Vec::new(),
+                jwt: JwtVerifier::default(),
+            }),
+            limiter,
+            meter: Arc::new(Meter::new(config.meter_shards, instance)),
+            config,
+            clients: Mutex::new(HashMap::new()),
+            metrics: Metrics::default(),
+            swap_lock: Mutex::new(()),
+            instance,
+        }
+    }
+
+    /// Compiles `snapshot` and makes it live atomically: requests already in
+    /// flight finish on the old one, new requests see only the new one.
+    /// Endpoint health survives for every API whose endpoints are unchanged.
+    pub fn swap(&self, snapshot: Snapshot) -> SwapReport {
+        let _serialised = self.swap_lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let old = self.live.load_full();
+        let old_by_id: HashMap<&str, &Arc<ApiRt>> = old.apis.iter().map(|rt| (&*rt.api.id, rt)).collect();
+        let (routes, route_issues) = RouteTable::build(&snapshot.apis);
+        let mut report = SwapReport {
+            revision: snapshot.revision,
+            route_issues,
+            ..SwapReport::default()
+        };
+        let mut apis = Vec::with_capacity(snapshot.apis.len());
+        for api in &snapshot.apis {
+            let upstreams = match old_by_id.get(&*api.id) {
+                Some(prev) if prev.upstreams.endpoints == api.endpoints => {
+                    report.balancers_kept += 1;
+                    Arc::clone(&prev.upstreams)
+                }
+                _ => Arc::new(self.upstreams(api, &mut report.endpoint_issues)),
+            };
+            let sunset = match (api.state, api.sunset_at_ms) {
+                (ApiState::Deprecated, Some(ms)) => sunset_header(ms),
+                _ => None,
+            };
+            apis.push(Arc::new(ApiRt {
+                api: Arc::clone(api),
+                upstreams,
+                cors: CorsPolicy::new(&api.cors),
+                sunset,
+                metrics: self.metrics.for_api(&api.id),
+                client: self.client_for(api.connect_timeout()),
+                deadline: api.connect_timeout().saturating_add(api.response_timeout()),
+            }));
+        }
+        let jwt = JwtVerifier::new(&snapshot.jwt, self.config.jwt_leeway_secs);
+        for issue in &report.route_issues {
+            tracing::warn!(revision = snapshot.revision, "{issue}");
+        }
+        self.live.store(Arc::new(Live {
+            snapshot: Arc::new(snapshot),
+            routes,
+            apis,
+            jwt,
+        }));
+        report
+    }
+
+    fn upstreams(&self, api: &SnapshotApi, issues: &mut Vec<(Arc<str>, String)>) -> Upstreams {
+        let mut endpoints = Vec::new();
+        let mut targets = Vec::new();
+        let mut weights = Vec::new();
+        for ep in &api.endpoints {
+            match Target::parse(&ep.url) {
+                Ok(t) => {
+                    targets.push(t);
+                    weights.push(ep.weight);
+                }
+                Err(e) => issues.push((Arc::clone(&api.id), e)),
+            }
+            endpoints.push(ep.clone());
+        }
+        Upstreams {
+            endpoints,
+            targets,
+            balancer: Balancer::new(&weights, self.config.health),
+        }
+    }
+
+    fn client_for(&self, connect_timeout: Duration) -> HttpClient {
+        let ms = u64::try_from(connect_timeout.as_millis()).unwrap_or(u64::MAX);
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients
+            .entry(ms)
+            .or_insert_with(|| {
+                forward::build_client(forward::ClientSettings {
+                    connect_timeout,
+                    pool_idle_timeout: self.config.pool_idle_timeout,
+                    pool_max_idle_per_host: self.config.pool_max_idle_per_host,
+                })
+            })
+            .clone()
+    }
+
+    /// The snapshot currently served.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.live.load().snapshot)
+    }
+
+    pub fn config(&self) -> &GatewayConfig {
+        &self.config
+    }
+
+    /// The usage accumulator; a flusher calls [`Meter::drain`] on it.
+    pub fn meter(&self) -> &Meter {
+        &self.meter
+    }
+
+    /// Health of an API's endpoints, in snapshot order (valid URLs only).
+    pub fn endpoint_status(&self, api_id: &str) -> Option<Vec<EndpointStatus>> {
+        let live = self.live.load();
+        let rt = live.apis.iter().find(|rt| &*rt.api.id == api_id)?;
+        Some(rt.upstreams.balancer.status())
+    }
+
+    /// All counters in the Prometheus text format.
+    pub fn render_metrics(&self) -> String {
+        let live = self.live.load_full();
+        self.metrics.render(|out| {
+            out.push_str("# HELP tollgate_gateway_snapshot_revision Revision of the snapshot being served.\n");
+            out.push_str("# TYPE tollgate_gateway_snapshot_revision gauge\n");
+            let _ = writeln!(out, "tollgate_gateway_snapshot_revision {}", live.snapshot.revision);
+            out.push_str("# HELP tollgate_gateway_endpoints_ejected Endpoints out of rotation, by API.\n");
+            out.push_str("# TYPE tollgate_gateway_endpoints_ejected gauge\n");
+            for rt in &live.apis {
+                let _ = writeln!(
+                    out,
+                    "tollgate_gateway_endpoints_ejected{{api=\"{}\"}} {}",
+                    metrics::escape_label(&rt.api.id),
+                    rt.upstreams.balancer.ejected_count()
+                );
+            }
+            out.push_str("# HELP tollgate_gateway_usage_pending_rows Usage rows not drained yet.\n");
+            out.push_str("# TYPE tollgate_gateway_usage_pending_rows gauge\n");
+            let _ = writeln!(out, "tollgate_gateway_usage_pending_rows {}", self.meter.pending_rows());
         })
-        .to_string(),
-    )
-        .into_response()
+    }
+
+    /// Runs the whole pipeline for one request.
+    async fn process(&self, req: Request<Body>, peer: Option<SocketAddr>) -> Response<Body> {
+        let started = Instant::now();
+        let live = self.live.load_full();
+        let (mut parts, body) = req.into_parts();
+
+        if has_dot_segment(parts.uri.path()) {
+            self.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
+            return GatewayError::BadRequest("The path contains '.' or '..' segments.")
+                .into_response(&self.config.problem_type_base);
+        }
+        let origin = parts.headers.get(ORIGIN).cloned();
+        if parts.method == Method::OPTIONS
+            && let (Some(origin), Some(asked)) = (&origin, parts.headers.get(ACCESS_CONTROL_REQUEST_METHOD))
+            && let Some(resp) = self.preflight(&live, &parts, asked, origin)
+        {
+            return resp;
+        }
+
+        // Phase: route.
+        let now_ms = unix_ms();
+        let (rt, resource, rest_offset) = match live.routes.resolve(&parts.method, parts.uri.path()) {
+            Resolution::Matched {
+                api,
+                resource,
+                rest_offset,
+                ..
+            } => {
+                match live
+                    .apis
+                    .get(api)
+                    .and_then(|rt| Some((rt, rt.api.resources.get(resource)?)))
+                {
+                    Some((rt, res)) => (rt, res, rest_offset),
+                    None => return self.unrouted(),
+                }
+            }
+            Resolution::MethodNotAllowed { api, allow } => {
+                let Some(rt) = live.apis.get(api) else {
+                    return self.unrouted();
+                };
+                let ctx = Ctx::new(rt, origin, started, now_ms, &parts.headers);
+                return self.reject(&ctx, GatewayError::MethodNotAllowed(allow.clone()), None);
+            }
+            Resolution::NotFound => return self.unrouted(),
+        };
+        let api = &*rt.api;
+        let mut ctx = Ctx::new(rt, origin, started, now_ms, &parts.headers);
+
+        // Phase: lifecycle.
+        if api.state == ApiState::Blocked {
+            return self.reject(&ctx, GatewayError::ApiBlocked, None);
+        }
+
+        // Phase: authenticate.
+        let mut consumed_authorization = false;
+        let mut subscription = None;
+        if resource.auth_required {
+            let principal = match authn::authenticate(
+                &live.snapshot,
+                &live.jwt,
+                &parts.headers,
+                &self.config.api_key_headers,
+                now_ms,
+            ) {
+                Ok(p) => p,
+                Err(f) => return self.reject(&ctx, GatewayError::Unauthenticated(f), None),
+            };
+            consumed_authorization = principal.source == CredentialSource::Authorization;
+            // Phase: subscription. Prototypes are open to every authenticated caller.
+            if api.state != ApiState::Prototyped {
+                match live.snapshot.subscription(&principal.application_id, &api.id) {
+                    None => return self.reject(&ctx, GatewayError::NotSubscribed, None),
+                    Some(s) => {
+                        ctx.subscription = Some(&s.subscription_id);
+                        if !s.active {
+                            return self.reject(&ctx, GatewayError::SubscriptionInactive, None);
+                        }
+                        subscription = Some(s);
+                    }
+                }
+            }
+        }
+
+        // Phase: limit.
+        let mut limit_headers = Vec::new();
+        if let Some(sub) = subscription {
+            let Some(plan) = live.snapshot.plans.get(&*sub.plan_id) else {
+                return self.reject(&ctx, GatewayError::PlanMissing, None);
+            };
+            match self.limiter.check(&sub.subscription_id, plan).decide().await {
+                LimitDecision::Allowed { headers } => limit_headers = headers,
+                LimitDecision::Denied {
+                    retry_after_secs,
+                    quota_exceeded,
+                    headers,
+                } => {
+                    let err = GatewayError::RateLimited {
+                        retry_after_secs,
+                        quota_exceeded,
+                        headers,
+                    };
+                    return self.reject(&ctx, err, None);
+                }
+            }
+        }
+
+        // Phase: balance.
+        let Some(pick) = rt.upstreams.balancer.pick() else {
+            return self.reject(&ctx, GatewayError::NoEndpoint, None);
+        };
+        let Some(target) = rt.upstreams.targets.get(pick.index()) else {
+            return self.reject(&ctx, GatewayError::NoEndpoint, None);
+        };
+
+        // Phase: upstream request filter.
+        let rest = parts.uri.path().get(rest_offset..).unwrap_or_default();
+        let Some(uri) = target.uri(rest, parts.uri.query()) else {
+            return self.reject(
+                &ctx,
+                GatewayError::BadRequest("The request URI cannot be forwarded."),
+                None,
+            );
+        };
+        parts.uri = uri;
+        parts.version = Version::HTTP_11;
+        for name in &self.config.api_key_headers {
+            parts.headers.remove(name);
+        }
+        if consumed_authorization {
+            parts.headers.remove(AUTHORIZATION);
+        }
+        let websocket = forward::is_websocket_upgrade(&parts.headers);
+        let client_upgrade = if websocket {
+            parts.extensions.remove::<OnUpgrade>()
+        } else {
+            None
+        };
+        forward::strip_hop_by_hop(&mut parts.headers, websocket);
+        let request_id = ctx
+            .request_id
+            .get_or_insert_with(|| new_request_id(self.instance))
+            .clone();
+        forward::set_forwarding_headers(
+            &mut parts.headers,
+            target,
+            peer,
+            &self.config.forwarded_proto,
+            &request_id,
+        );
+
+        let declared_in = forward::content_length(&parts.headers);
+        let mut streamed_in = None;
+        let body = if declared_in.is_none() && !body.is_end_stream() {
+            let count = Arc::new(AtomicU64::new(0));
+            streamed_in = Some(Arc::clone(&count));
+            Body::new(CountingBody::new(body, count))
+        } else {
+            body
+        };
+
+        // Phase: forward.
+        let sent = Instant::now();
+        let result = forward::send(&rt.client, Request::from_parts(parts, body), rt.deadline).await;
+        let upstream_time = sent.elapsed();
+        let resp = match result {
+            Ok(resp) => resp,
+            Err(failure) => {
+                pick.failure();
+                rt.metrics.upstream_failure(failure);
+                let err = match failure {
+                    UpstreamFailure::Connect => GatewayError::UpstreamRefused,
+                    UpstreamFailure::Timeout => GatewayError::UpstreamTimeout,
+                    UpstreamFailure::Protocol => GatewayError::UpstreamProtocol,
+                };
+                return self.reject(&ctx, err, Some(upstream_time));
+            }
+        };
+        let status = resp.status();
+        if matches!(status.as_u16(), 502..=504) {
+            pick.failure();
+        } else {
+            pick.success();
+        }
+
+        // Phase: response filter.
+        let (mut head, incoming) = resp.into_parts();
+        let upgraded = status == StatusCode::SWITCHING_PROTOCOLS && client_upgrade.is_some();
+        if upgraded && let (Some(client), Some(upstream)) = (client_upgrade, head.extensions.remove::<OnUpgrade>()) {
+            forward::tunnel(client, upstream);
+        }
+        forward::strip_hop_by_hop(&mut head.headers, upgraded);
+        self.decorate(&ctx, &mut head.headers, limit_headers);
+        rt.metrics.response(status.as_u16());
+
+        // Phase: log, once the body has streamed through.
+        let meter = Arc::clone(&self.meter);
+        let api_id = Arc::clone(&api.id);
+        let sub_id = ctx.subscription.cloned();
+        let minute = ctx.minute;
+        let status = status.as_u16();
+        let finish = move |bytes_out: u64| {
+            let bytes_in = streamed_in.map_or(declared_in.unwrap_or(0), |c| c.load(Ordering::Relaxed));
+            meter.record(&Usage {
+                api_id: &api_id,
+                subscription_id: sub_id.as_deref(),
+                minute,
+                status,
+                bytes_in,
+                bytes_out,
+                total: started.elapsed(),
+                upstream: Some(upstream_time),
+            });
+        };
+        Response::from_parts(head, Body::new(MeteredBody::new(incoming, finish)))
+    }
+
+    fn preflight(
+        &self,
+        live: &Live,
+        parts: &Parts,
+        asked: &HeaderValue,
+        origin: &HeaderValue,
+    ) -> Option<Response<Body>> {
+        let method = Method::from_bytes(asked.as_bytes()).ok()?;
+        let (api, allow) = match live.routes.resolve(&method, parts.uri.path()) {
+            Resolution::Matched { api, allow, .. } | Resolution::MethodNotAllowed { api, allow } => (api, allow),
+            Resolution::NotFound => return None,
+        };
+        let rt = live.apis.get(api)?;
+        // Without CORS the OPTIONS request is handled like any other.
+        let policy = rt.cors.as_ref()?;
+        let resp = if policy.allows(origin) {
+            policy.preflight(origin, allow, &parts.headers)
+        } else {
+            rt.metrics.error(Side::Client);
+            GatewayError::CorsOriginDenied.into_response(&self.config.problem_type_base)
+        };
+        rt.metrics.response(resp.status().as_u16());
+        Some(resp)
+    }
+
+    fn unrouted(&self) -> Response<Body> {
+        self.metrics.unrouted.fetch_add(1, Ordering::Relaxed);
+        GatewayError::NotFound.into_response(&self.config.problem_type_base)
+    }
+
+    /// Ends the request at the gateway: problem+json, counted and metered.
+    fn reject(&self, ctx: &Ctx<'_>, err: GatewayError, upstream: Option<Duration>) -> Response<Body> {
+        let rt = ctx.rt;
+        rt.metrics.error(err.side());
+        let mut resp = err.into_response(&self.config.problem_type_base);
+        let status = resp.status().as_u16();
+        rt.metrics.response(status);
+        self.decorate(ctx, resp.headers_mut(), Vec::new());
+        self.meter.record(&Usage {
+            api_id: &rt.api.id,
+            subscription_id: ctx.subscription.map(|s| &**s),
+            minute: ctx.minute,
+            status,
+            // The request body was not read.
+            bytes_in: 0,
+            bytes_out: resp.body().size_hint().exact().unwrap_or(0),
+            total: ctx.started.elapsed(),
+            upstream,
+        });
+        resp
+    }
+
+    /// Response headers the gateway adds to every answer for an API.
+    fn decorate(&self, ctx: &Ctx<'_>, headers: &mut HeaderMap, limit_headers: Vec<(HeaderName, HeaderValue)>) {
+        let rt = ctx.rt;
+        if let (Some(policy), Some(origin)) = (&rt.cors, &ctx.origin)
+            && policy.allows(origin)
+        {
+            policy.apply(origin, headers);
+        }
+        if rt.api.state == ApiState::Deprecated {
+            headers.insert(&DEPRECATION, HeaderValue::from_static("true"));
+            if let Some(sunset) = &rt.sunset {
+                headers.insert(&SUNSET, sunset.clone());
+            }
+        }
+        for (name, value) in limit_headers {
+            headers.append(name, value);
+        }
+        if let Some(id) = &ctx.request_id {
+            headers.insert(&X_REQUEST_ID, id.clone());
+        }
+    }
+}
+
+impl<'l> Ctx<'l> {
+    fn new(rt: &'l ApiRt, origin: Option<HeaderValue>, started: Instant, now_ms: i64, headers: &HeaderMap) -> Self {
+        // A client-supplied request id is kept (when sane) and echoed.
+        let request_id = headers
+            .get(&X_REQUEST_ID)
+            .filter(|v| !v.is_empty() && v.len() <= 200)
+            .cloned();
+        Ctx {
+            rt,
+            origin,
+            started,
+            minute: now_ms.div_euclid(60_000),
+            subscription: None,
+            request_id,
+        }
+    }
+}
+
+/// The gateway as an axum handler: `Router::new().fallback(...)`.
+///
+/// The client address for `X-Forwarded-For` comes from axum's
+/// [`ConnectInfo`], so serve with `into_make_service_with_connect_info`.
+pub async fn handle(gw: Arc<Gateway>, req: Request<Body>) -> Response<Body> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    gw.process(req, peer).await
+}
+
+/// An axum router that sends every request to the gateway.
+pub fn router(gw: Arc<Gateway>) -> axum::Router {
+    axum::Router::new().fallback(move |req: Request<Body>| handle(Arc::clone(&gw), req))
+}
+
+/// Serves the gateway on `listener` with hyper's HTTP/1.1 server directly
+/// (keep-alive, upgrades, `TCP_NODELAY`), skipping axum's router. Runs until
+/// accepting fails; abort the task to stop accepting.
+pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(conn) => conn,
+            // Out of file descriptors and the like: back off instead of spinning.
+            Err(e) if is_transient_accept_error(&e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let _ = stream.set_nodelay(true);
+        let gw = Arc::clone(&gw);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                let gw = Arc::clone(&gw);
+                async move { Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await) }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30))
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection closed with an error");
+            }
+        });
+    }
+}
+
+fn is_transient_accept_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock | OutOfMemory
+    ) || e.raw_os_error().is_some_and(|c| c == 23 || c == 24) // ENFILE, EMFILE
+}
+
+/// `Sunset` value for an epoch-ms instant; `None` outside what an HTTP-date
+/// can express (httpdate panics from the year 10000 on).
+fn sunset_header(ms: i64) -> Option<HeaderValue> {
+    const YEAR_10000_MS: i64 = 253_402_300_800_000;
+    if !(0..YEAR_10000_MS).contains(&ms) {
+        return None;
+    }
+    let at = UNIX_EPOCH.checked_add(Duration::from_millis(ms.unsigned_abs()))?;
+    HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
+}
+
+fn unix_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Whether the path has a `.` or `..` segment, also when the dots or the
+/// slashes are percent-encoded or written as `\`: a backend that decodes
+/// and normalises could otherwise reach a resource other than the one the
+/// gateway authorised (`/public/..%2Fadmin`).
+fn has_dot_segment(path: &str) -> bool {
+    let b = path.as_bytes();
+    if !b.iter().any(|&c| matches!(c, b'.' | b'%' | b'\\')) {
+        return false;
+    }
+    let mut decoded = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'%' && i + 2 < b.len() {
+            let hex = (b[i + 1].to_ascii_lowercase(), b[i + 2].to_ascii_lowercase());
+            let mapped = match hex {
+                (b'2', b'e') => Some(b'.'),
+                (b'2', b'f') | (b'5', b'c') => Some(b'/'),
+                _ => None,
+            };
+            if let Some(m) = mapped {
+                decoded.push(m);
+                i += 3;
+                continue;
+            }
+        }
+        decoded.push(if c == b'\\' { b'/' } else { c });
+        i += 1;
+    }
+    decoded.split(|&c| c == b'/').any(|seg| seg == b"." || seg == b"..")
+}
+
+static NEXT_THREAD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static REQUEST_SEQ: Cell<u64> = const { Cell::new(0) };
+    static THREAD_TAG: u64 = NEXT_THREAD.fetch_add(1, Ordering::Relaxed) as u64;
+}
+
+/// `{instance:16 hex}{thread:4 hex}{sequence:12 hex}`: unique per process run
+/// without a shared counter.
+fn new_request_id(instance: u64) -> HeaderValue {
+    let seq = REQUEST_SEQ.with(|s| {
+        let v = s.get().wrapping_add(1);
+        s.set(v);
+        v
+    });
+    let tag = THREAD_TAG.try_with(|t| *t).unwrap_or(0xffff);
+    let mut buf = [0u8; 32];
+    write_hex(&mut buf[..16], instance);
+    write_hex(&mut buf[16..20], tag);
+    write_hex(&mut buf[20..], seq);
+    HeaderValue::from_bytes(&buf).unwrap_or_else(|_| HeaderValue::from_static("0"))
+}
+
+fn write_hex(out: &mut [u8], mut v: u64) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for slot in out.iter_mut().rev() {
+        *slot = HEX[(v & 0xf) as usize];
+        v >>= 4;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_detected_in_every_spelling() {
+        for bad in [
+            "/a/../b",
+            "/a/./b",
+            "/a/..",
+            "/a/%2e%2E/b",
+            "/a/.%2e/b",
+            "/public/..%2Fadmin",
+            "/public/..%5cadmin",
+            "/public\\..\\admin",
+            "/%2e",
+        ] {
+            assert!(has_dot_segment(bad), "{bad}");
+        }
+        for good in [
+            "/a/b",
+            "/a/.well-known",
+            "/a/b.json",
+            "/a/..b",
+            "/a/%2",
+            "/a/%",
+            "/a%2fb",
+            "/v1.2/x",
+        ] {
+            assert!(!has_dot_segment(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn sunset_dates_never_panic() {
+        assert_eq!(sunset_header(0).expect("epoch"), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            sunset_header(253_402_300_799_999).expect("last ms of 9999"),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        assert!(sunset_header(253_402_300_800_000).is_none());
+        assert!(sunset_header(i64::MAX).is_none());
+        assert!(sunset_header(-1).is_none());
+    }
+
+    #[test]
+    fn request_ids_are_unique_hex() {
+        let a = new_request_id(0xabc);
+        let b = new_request_id(0xabc);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert!(a.to_str().expect("ascii").bytes().all(|c| c.is_ascii_hexdigit()));
+    }
 }

@@ -41,6 +41,7 @@ pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) 
         .to_owned();
     let span = tracing::info_span!("request", method = %method, route = %route, request_id = %request_id);
 
+    let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
     app.metrics.http_in_flight.inc();
     let limit = app.config.request_timeout;
     let outcome = tokio::time::timeout(limit, next.run(req))
@@ -62,6 +63,14 @@ pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) 
             .into_response()
         }),
     };
+    // Read-your-writes for the embedded gateway: a successful write that changed traffic rules
+    // is deployed before its response leaves (remote nodes follow the revision stream).
+    if writes
+        && resp.status().is_success()
+        && let Err(e) = app.deployer.sync().instrument(span.clone()).await
+    {
+        span.in_scope(|| tracing::warn!(error = %format!("{e:#}"), "deploying to the gateway failed"));
+    }
     if needs_problem_body(&resp) {
         resp = into_problem(resp);
     }

@@ -11,6 +11,7 @@ pub mod authn;
 pub mod catalog;
 pub mod documents;
 pub mod extract;
+pub mod gateway;
 pub mod middleware;
 pub mod oauth;
 pub mod ops;
@@ -59,6 +60,7 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         (name = "subscriptions", description = "Subscriptions of applications to APIs, and their approval"),
         (name = "oauth2", description = "OAuth 2.0 token, introspection, revocation; OpenID discovery and JWKS"),
         (name = "admin", description = "Installation administration"),
+        (name = "gateway", description = "Gateway nodes: snapshot, revision stream, usage"),
         (name = "operations", description = "Health, readiness, metrics, error codes"),
     )
 )]
@@ -102,7 +104,8 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(catalog::routes())
         .merge(applications::routes())
         .merge(subscriptions::routes())
-        .merge(admin::routes());
+        .merge(admin::routes())
+        .merge(gateway::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops::routes())

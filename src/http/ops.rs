@@ -58,7 +58,7 @@ pub async fn readyz(State(app): State<AppState>) -> Result<Json<StatusResponse>,
 pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        app.metrics.render(),
+        app.metrics.render() + &app.deployer.gateway().render_metrics(),
     )
 }
 

@@ -15,8 +15,8 @@ mod revision;
 mod sessions;
 mod signing;
 mod subscriptions;
-mod usage;
 mod tokens;
+mod usage;
 mod users;
 
 use std::path::Path;
@@ -33,7 +33,6 @@ pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, 
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use deployment::{DeployedResource, DeploymentRows, LiveKey, LiveSubscription, PlanLimitRow};
-pub use usage::{GatewayNodeRow, UsageRecord};
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
 pub use plans::{PlanFields, PlanRow};
@@ -41,6 +40,7 @@ pub use sessions::{NewSession, SessionRow};
 pub use signing::{NewSigningKey, SigningKeyRow};
 pub use subscriptions::{SubscriptionFilter, SubscriptionRow, state as subscription_state};
 pub use tokens::TokenRow;
+pub use usage::{GatewayNodeRow, UsageRecord};
 pub use users::{MemberRow, NewUser, UserRow};
 
 use crate::config::{Backend, DatabaseUrl};

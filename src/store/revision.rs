@@ -17,6 +17,16 @@ pub(super) async fn bump(tx: &mut Transaction<'_, Any>) -> StoreResult<i64> {
 }
 
 impl Store {
+    /// Postgres NOTIFY (other replicas LISTEN for deployed revisions).
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The current config revision.
     pub async fn config_revision(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar("SELECT revision FROM config_state WHERE id = 1")

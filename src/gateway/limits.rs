@@ -1,0 +1,76 @@
+//! Plans meet the limiter: adapts [`limiter::Limiter`] (local GCRA + quotas, or Redis shared by
+//! all nodes) to the gateway's [`Limiter`] seam. Local checks answer at once; Redis checks are
+//! the only ones that wait.
+
+use std::time::SystemTime;
+
+use http::{HeaderName, HeaderValue};
+
+use super::limit::{LimitCheck, LimitDecision, Limiter};
+use super::limiter::{self, Decision, Denied, Policy, QuotaSpec, RateSpec};
+use super::snapshot::{PlanLimits, QuotaPeriod};
+
+pub struct PlanLimiter {
+    inner: limiter::Limiter,
+}
+
+impl PlanLimiter {
+    pub fn new(inner: limiter::Limiter) -> PlanLimiter {
+        PlanLimiter { inner }
+    }
+
+    pub fn inner(&self) -> &limiter::Limiter {
+        &self.inner
+    }
+}
+
+fn policy(plan: &PlanLimits) -> Policy {
+    Policy {
+        rate: plan.rate.map(|r| RateSpec {
+            requests: r.requests,
+            per: r.per,
+            burst: r.burst,
+        }),
+        quota: plan.quota.map(|q| QuotaSpec {
+            limit: q.limit,
+            period: match q.period {
+                QuotaPeriod::Day => limiter::QuotaPeriod::Day,
+                QuotaPeriod::Month => limiter::QuotaPeriod::Month,
+            },
+        }),
+    }
+}
+
+fn decision(policy: &Policy, d: &Decision) -> LimitDecision {
+    let headers = limiter::rate_limit_headers(policy, d)
+        .into_iter()
+        .filter_map(|(name, value)| Some((HeaderName::from_static(name), HeaderValue::from_str(&value).ok()?)))
+        .collect();
+    match d {
+        Decision::Allowed { .. } => LimitDecision::Allowed { headers },
+        Decision::Denied {
+            reason, retry_after, ..
+        } => LimitDecision::Denied {
+            retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64,
+            quota_exceeded: matches!(reason, Denied::QuotaExceeded),
+            headers,
+        },
+    }
+}
+
+impl Limiter for PlanLimiter {
+    fn check<'a>(&'a self, subscription_id: &'a str, plan: &'a PlanLimits) -> LimitCheck<'a> {
+        if plan.rate.is_none() && plan.quota.is_none() {
+            return LimitCheck::Ready(LimitDecision::Allowed { headers: Vec::new() });
+        }
+        let policy = policy(plan);
+        if !self.inner.is_redis() {
+            let d = self.inner.check_local(subscription_id, &policy, SystemTime::now());
+            return LimitCheck::Ready(decision(&policy, &d));
+        }
+        LimitCheck::Pending(Box::pin(async move {
+            let d = self.inner.check(subscription_id, &policy).await;
+            decision(&policy, &d)
+        }))
+    }
+}

@@ -1,0 +1,211 @@
+//! Endpoints for gateway nodes and operators: status, the snapshot, a stream of revisions (SSE),
+//! acknowledgements, and usage batches. Nodes authenticate with an operator's personal access
+//! token.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::authn::Auth;
+use super::extract::ApiJson;
+use crate::app::AppState;
+use crate::domain::ids::to_datetime;
+use crate::domain::policy::GlobalPermission;
+use crate::error::{ApiError, Problem};
+use crate::store::UsageRecord;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(find_gateway_status))
+        .routes(routes!(find_gateway_snapshot))
+        .routes(routes!(stream_gateway_revisions))
+        .routes(routes!(update_gateway_node))
+        .routes(routes!(create_usage_batch))
+}
+
+fn operator(auth: &Auth) -> Result<(), ApiError> {
+    auth.check(
+        auth.subject.authorize_global(GlobalPermission::ManageOrganizations),
+        "gateway",
+    )
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayNodeStatus {
+    pub node_id: String,
+    pub name: String,
+    /// The config revision the node runs.
+    pub revision: i64,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen: chrono::DateTime<chrono::Utc>,
+    /// Runs the current revision.
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayStatus {
+    /// The control plane's config revision.
+    pub revision: i64,
+    /// The revision the embedded gateway of this control-plane process runs.
+    pub embedded_revision: i64,
+    pub nodes: Vec<GatewayNodeStatus>,
+}
+
+/// The revision each gateway node runs (operators).
+#[utoipa::path(get, path = "/gateway/status", tag = "gateway",
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 200, body = GatewayStatus),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Result<Json<GatewayStatus>, ApiError> {
+    operator(&auth)?;
+    let revision = app.store.config_revision().await?;
+    let nodes = app
+        .store
+        .list_gateway_nodes()
+        .await?
+        .into_iter()
+        .map(|n| GatewayNodeStatus {
+            current: n.revision == revision,
+            node_id: n.node_id,
+            name: n.name,
+            revision: n.revision,
+            started_at: to_datetime(n.started_at),
+            last_seen: to_datetime(n.last_seen),
+        })
+        .collect();
+    Ok(Json(GatewayStatus {
+        revision,
+        embedded_revision: app.deployer.deployed_revision(),
+        nodes,
+    }))
+}
+
+/// The current snapshot for a gateway node: routes, credentials (hashed), subscriptions,
+/// plans, token keys.
+#[utoipa::path(get, path = "/gateway/snapshot", tag = "gateway",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Snapshot document", body = Object),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn find_gateway_snapshot(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<crate::gateway::doc::SnapshotDoc>, ApiError> {
+    operator(&auth)?;
+    Ok(Json(app.deployer.document().await?))
+}
+
+/// Server-sent events: one `revision` event now and one whenever a new revision is deployed.
+#[utoipa::path(get, path = "/gateway/stream", tag = "gateway",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "text/event-stream of `revision` events", content_type = "text/event-stream", body = String),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn stream_gateway_revisions(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    operator(&auth)?;
+    let rx = app.deployer.subscribe();
+    let stream = futures_util::stream::unfold((true, rx), |(first, mut rx)| async move {
+        if !first {
+            rx.changed().await.ok()?;
+        }
+        let revision = *rx.borrow_and_update();
+        Some((
+            Ok(Event::default().event("revision").data(revision.to_string())),
+            (false, rx),
+        ))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeAck {
+    pub name: String,
+    /// The revision the node now serves.
+    pub revision: i64,
+}
+
+/// A node reports the revision it applied.
+#[utoipa::path(put, path = "/gateway/nodes/{node_id}", tag = "gateway",
+    security(("bearer" = [])),
+    params(("node_id" = String, Path)),
+    request_body = NodeAck,
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_gateway_node(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(node_id): Path<String>,
+    ApiJson(ack): ApiJson<NodeAck>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    operator(&auth)?;
+    if node_id.is_empty() || node_id.len() > 100 || ack.name.len() > 100 {
+        return Err(ApiError::bad_request("node ids and names are 1 to 100 characters"));
+    }
+    app.store.touch_gateway_node(&node_id, &ack.name, ack.revision).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageBatchRequest {
+    /// Unique per batch; a retried batch is ignored.
+    pub batch_id: String,
+    pub node_id: String,
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Vec<UsageRecord>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageBatchResponse {
+    /// false when the batch had been received before (nothing added).
+    pub accepted: bool,
+}
+
+/// A node's metered usage, in an idempotent batch.
+#[utoipa::path(post, path = "/gateway/usage", tag = "gateway",
+    security(("bearer" = [])),
+    request_body = UsageBatchRequest,
+    responses(
+        (status = 200, body = UsageBatchResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_usage_batch(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiJson(batch): ApiJson<UsageBatchRequest>,
+) -> Result<Json<UsageBatchResponse>, ApiError> {
+    operator(&auth)?;
+    if batch.batch_id.is_empty() || batch.batch_id.len() > 200 || batch.rows.len() > 100_000 {
+        return Err(ApiError::bad_request(
+            "batch ids are 1 to 200 characters; at most 100000 rows",
+        ));
+    }
+    let accepted = app
+        .store
+        .record_usage_batch(&batch.batch_id, &batch.node_id, &batch.rows)
+        .await?;
+    Ok(Json(UsageBatchResponse { accepted }))
+}
