@@ -47,6 +47,17 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The same database for a second server (the first one keeps the files alive).
+    pub fn shared(&self) -> TestDb {
+        TestDb {
+            url: self.url.clone(),
+            secret_key: self.secret_key.clone(),
+            _dir: None,
+        }
+    }
+}
+
 fn new_secret_key() -> String {
     tollgate::oauth::crypto::SecretBox::generate_base64().unwrap()
 }

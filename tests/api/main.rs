@@ -5,6 +5,7 @@ mod accounts;
 mod authz;
 mod consumer;
 mod errors;
+mod gateway;
 mod helpers;
 mod import;
 mod oauth;
