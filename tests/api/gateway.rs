@@ -10,7 +10,7 @@ use axum::routing::any;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, send};
+use crate::helpers::{Client, TestApp};
 use crate::publisher::act;
 
 /// A fake backend: answers every path with JSON describing the request, counts hits.
