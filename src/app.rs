@@ -174,7 +174,9 @@ impl Running {
         let gateway_addr = gateway.local_addr()?;
         let shutdown = CancellationToken::new();
         let api_router = crate::http::router(state.clone());
-        let gateway_router = crate::gateway_http::router(Arc::clone(state.deployer.gateway()));
+        // The embedded gateway has its first snapshot: `init` deployed it.
+        let loaded = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let gateway_router = crate::gateway_http::router(Arc::clone(state.deployer.gateway()), loaded);
         let flush_shutdown = CancellationToken::new();
         let flusher = tokio::spawn(
             Arc::clone(&state.deployer).flush_usage(state.config.usage_flush_interval, flush_shutdown.clone()),
@@ -262,7 +264,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     running.shutdown().await
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

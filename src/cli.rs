@@ -43,6 +43,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Run a gateway data-plane node that follows a control plane (needs no database).
+    Gateway(GatewayArgs),
     /// Print Tollgate's own OpenAPI document (JSON) and exit.
     Openapi {
         /// Write to this file instead of standard output.
@@ -62,6 +64,22 @@ pub struct ServeArgs {
     /// Address of the embedded API gateway.
     #[arg(long, env = "TOLLGATE_GATEWAY_LISTEN", value_name = "ADDR")]
     pub gateway_listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+    /// Base URL of the control plane, e.g. http://cp.internal:8080.
+    #[arg(long, env = "TOLLGATE_CONTROL_PLANE", value_name = "URL")]
+    pub control_plane: String,
+    /// Personal access token of an operator (admin of the operator organization).
+    #[arg(long, env = "TOLLGATE_NODE_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Address to serve API traffic on (default: gateway_listen).
+    #[arg(long, env = "TOLLGATE_GATEWAY_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Name shown in the gateway status.
+    #[arg(long, env = "TOLLGATE_NODE_NAME", default_value = "gateway")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +118,19 @@ pub async fn run(command: Option<Command>, config: crate::config::Config) -> any
     use anyhow::Context;
     match command {
         None | Some(Command::Serve(_)) => crate::app::run(config).await,
+        Some(Command::Gateway(args)) => {
+            let listen = args.listen.unwrap_or(config.gateway_listen);
+            crate::node::run(
+                crate::node::NodeOptions {
+                    control_plane: args.control_plane,
+                    token: args.token,
+                    listen,
+                    name: args.name,
+                },
+                config,
+            )
+            .await
+        }
         Some(Command::Migrate) => {
             let store = crate::store::Store::connect(&config.database_url, 1).await?;
             store.migrate().await?;

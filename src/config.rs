@@ -148,7 +148,13 @@ pub enum LogFormat {
 }
 
 /// `TOLLGATE_*` variables read by the command line itself, not configuration keys.
-const CLI_ONLY_VARIABLES: &[&str] = &["CONFIG", "NEW_USER_PASSWORD"];
+const CLI_ONLY_VARIABLES: &[&str] = &[
+    "CONFIG",
+    "NEW_USER_PASSWORD",
+    "CONTROL_PLANE",
+    "NODE_TOKEN",
+    "NODE_NAME",
+];
 
 /// A configuration error naming each bad key with its environment variable.
 fn explain(err: figment::Error) -> anyhow::Error {

@@ -2,6 +2,7 @@
 //! (503 until the first snapshot is loaded) and `/metrics` (traffic by API and status).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::body::Body;
@@ -11,7 +12,7 @@ use axum::routing::get;
 
 use crate::gateway::Gateway;
 
-pub fn router(gw: Arc<Gateway>) -> Router {
+pub fn router(gw: Arc<Gateway>, loaded: Arc<AtomicBool>) -> Router {
     let ready = Arc::clone(&gw);
     let metrics = Arc::clone(&gw);
     Router::new()
@@ -20,9 +21,10 @@ pub fn router(gw: Arc<Gateway>) -> Router {
             "/readyz",
             get(move || {
                 let gw = Arc::clone(&ready);
+                let loaded = Arc::clone(&loaded);
                 async move {
                     let revision = gw.snapshot().revision;
-                    if revision > 0 {
+                    if loaded.load(Ordering::Acquire) {
                         (StatusCode::OK, format!("ready: revision {revision}"))
                     } else {
                         (StatusCode::SERVICE_UNAVAILABLE, "no snapshot loaded yet".to_owned())

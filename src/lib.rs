@@ -13,6 +13,7 @@ pub mod error;
 pub mod gateway;
 pub mod gateway_http;
 pub mod http;
+pub mod node;
 pub mod oauth;
 pub mod store;
 pub mod telemetry;

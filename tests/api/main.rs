@@ -8,6 +8,7 @@ mod errors;
 mod gateway;
 mod helpers;
 mod import;
+mod node;
 mod oauth;
 mod openapi;
 mod ops;

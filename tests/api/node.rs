@@ -1,0 +1,172 @@
+//! A separate `tollgate gateway` process following the control plane.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::gateway::{Upstream, publish_api, subscribed_key};
+use crate::helpers::TestApp;
+
+struct NodeProcess(Child);
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Poll `path` on the node until it answers `want` (or 2 s pass); returns how long it took.
+async fn until(node: &str, path: &str, key: &str, want: u16) -> Duration {
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    loop {
+        let s = client
+            .get(format!("{node}{path}"))
+            .header("apikey", key)
+            .send()
+            .await
+            .map(|r| r.status().as_u16());
+        if s.as_ref().ok() == Some(&want) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "node never answered {want} on {path}: {s:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
+    let app = TestApp::spawn().await;
+    let upstream = Upstream::start("n").await;
+    let root = app.admin().await;
+    let (_, pat, _) = root
+        .call(Method::POST, "/api/v1/me/tokens", Some(json!({"name": "node"})))
+        .await;
+    let token = pat["secret"].as_str().unwrap().to_owned();
+
+    let port = free_port();
+    let node = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .args([
+            "gateway",
+            "--control-plane",
+            &app.base,
+            "--token",
+            &token,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--name",
+            "test-node",
+        ])
+        .env("TOLLGATE_LOG", "warn")
+        .env("TOLLGATE_USAGE_FLUSH_INTERVAL", "100ms")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _guard = NodeProcess(child);
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = reqwest::get(format!("{node}/readyz")).await
+            && r.status() == 200
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "node never became ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    let plan = crate::publisher::first_plan(&publisher, &org).await;
+    let api = publish_api(&publisher, &org, "/remote", &plan, json!([{"url": upstream.url}])).await;
+    let dev = app.developer("node@example.org").await;
+    let (app_id, key, sub) = subscribed_key(&dev, &api, &plan).await;
+    let propagated = until(&node, "/remote/v1/items/1", &key, 200).await;
+    eprintln!("node: new key honoured {propagated:?} after the call returned");
+    assert!(propagated < Duration::from_secs(1));
+
+    // Revocation reaches the node within a second.
+    let (_, keys, _) = dev.get(&format!("/api/v1/applications/{app_id}/keys")).await;
+    let key_id = keys["items"][0]["id"].as_str().unwrap();
+    dev.call(
+        Method::DELETE,
+        &format!("/api/v1/applications/{app_id}/keys/{key_id}"),
+        None,
+    )
+    .await;
+    let revoked = until(&node, "/remote/v1/items/1", &key, 401).await;
+    eprintln!("node: revocation honoured after {revoked:?}");
+    assert!(revoked < Duration::from_secs(1));
+
+    // The node reports its revision and its usage.
+    let (_, key2, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/keys"),
+            Some(json!({"name": "k2"})),
+        )
+        .await;
+    let key2 = key2["secret"].as_str().unwrap().to_owned();
+    until(&node, "/remote/v1/items/1", &key2, 200).await;
+    for _ in 0..20 {
+        assert_eq!(
+            reqwest::Client::new()
+                .get(format!("{node}/remote/v1/items/1"))
+                .header("apikey", &key2)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let (_, status, _) = root.get("/api/v1/gateway/status").await;
+    let revision = status["revision"].as_i64().unwrap();
+    let ours = status["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "test-node")
+        .cloned()
+        .expect("node listed");
+    assert_eq!(ours["revision"].as_i64(), Some(revision), "{status}");
+    let store = tollgate::store::Store::connect(&tollgate::config::DatabaseUrl::new(app.db.url.clone()), 1)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        // 21 successful calls with key2 (one in `until`, 20 in the loop), plus the earlier ones.
+        let counted = store.usage_requests(&api, Some(&sub)).await.unwrap();
+        if counted >= 21 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "usage not reported: {counted}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Control plane gone: the node keeps serving its last snapshot.
+    app.stop().await;
+    for _ in 0..5 {
+        let r = reqwest::Client::new()
+            .get(format!("{node}/remote/v1/items/1"))
+            .header("apikey", &key2)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+}
