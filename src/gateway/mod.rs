@@ -2,7 +2,7 @@
 //!
 //! Every request runs through plain functions in pingora's phase order:
 //!
-//! 1. **route** ([`router`]): path + method → API version and resource, or 404/405;
+//! 1. **route** ([`mod@router`]): path + method → API version and resource, or 404/405;
 //! 2. **lifecycle**: BLOCKED → 503 without touching the backend;
 //! 3. **authenticate** ([`authn`]): API key or JWT, unless the resource is open;
 //! 4. **subscription**: the caller's application must hold an active
@@ -653,35 +653,79 @@ pub fn router(gw: Arc<Gateway>) -> axum::Router {
 
 /// Serves the gateway on `listener` with hyper's HTTP/1.1 server directly
 /// (keep-alive, upgrades, `TCP_NODELAY`), skipping axum's router. Runs until
-/// accepting fails; abort the task to stop accepting.
+/// accepting fails; see [`serve_with_shutdown`] to stop it cleanly.
 pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with_shutdown(gw, listener, std::future::pending()).await
+}
+
+/// Like [`serve`], until `signal` completes. Then it stops accepting, asks
+/// every connection to finish its in-flight request and close (keep-alive
+/// connections close after their current response), and returns once all
+/// have. Bound the wait with a timeout if needed: dropping the returned
+/// future aborts the remaining connections. Drain [`Gateway::meter`]
+/// afterwards to flush the last usage.
+pub async fn serve_with_shutdown(
+    gw: Arc<Gateway>,
+    listener: tokio::net::TcpListener,
+    signal: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    tokio::pin!(signal);
     loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(conn) => conn,
-            // Out of file descriptors and the like: back off instead of spinning.
-            Err(e) if is_transient_accept_error(&e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
+        tokio::select! {
+            () = &mut signal => break,
+            // Reap finished connections so the set only holds live ones.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(conn) => conn,
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    Err(e) if is_transient_accept_error(&e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                connections.spawn(serve_connection(Arc::clone(&gw), stream, peer, stop_rx.clone()));
             }
-            Err(e) => return Err(e),
-        };
-        let _ = stream.set_nodelay(true);
+        }
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+async fn serve_connection(
+    gw: Arc<Gateway>,
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
         let gw = Arc::clone(&gw);
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                let gw = Arc::clone(&gw);
-                async move { Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(30))
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .with_upgrades();
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection closed with an error");
-            }
-        });
+        async move { Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(conn);
+    let result = tokio::select! {
+        biased;
+        r = conn.as_mut() => r,
+        // The guard `wait_for` returns must not live across the await below.
+        () = async { drop(stop.wait_for(|stopping| *stopping).await) } => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(error = %e, "connection closed with an error");
     }
 }
 

@@ -581,6 +581,35 @@ mod tests {
     }
 
     #[test]
+    fn matchit_conflicts_are_reported_not_fatal() {
+        // After normalisation these still collide inside matchit (a parameter
+        // and a catch-all, or two catch-alls, at the same position).
+        let apis = vec![api(
+            "a",
+            "/c",
+            "v1",
+            true,
+            &[
+                ("GET", "/a/{x}"),
+                ("POST", "/a/*"),
+                ("GET", "/b/*"),
+                ("PUT", "/b/{y}/z"),
+                ("GET", "/ok"),
+            ],
+        )];
+        let (t, issues) = RouteTable::build(&apis);
+        assert_eq!(issues.len(), 2, "{issues:?}");
+        for i in &issues {
+            assert!(i.reason.contains("not loaded"), "{i}");
+        }
+        assert!(matches!(t.resolve(&Method::GET, "/c/ok"), Resolution::Matched { .. }));
+        assert!(matches!(
+            t.resolve(&Method::GET, "/c/a/1"),
+            Resolution::Matched { resource: 0, .. }
+        ));
+    }
+
+    #[test]
     fn bad_apis_are_skipped_not_fatal() {
         let apis = vec![
             api("ok", "/a", "v1", true, &[("GET", "/")]),
