@@ -183,6 +183,22 @@ impl Running {
         );
         tokio::spawn(Arc::clone(&state.deployer).follow(shutdown.clone()));
         let mut tasks = Vec::new();
+        let store = state.store.clone();
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            // Housekeeping: expired portal sessions.
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tokio::select! {
+                    () = token.cancelled() => return Ok(()),
+                    _ = tick.tick() => match store.delete_expired_sessions().await {
+                        Ok(n) if n > 0 => tracing::debug!(sessions = n, "expired sessions removed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+                    },
+                }
+            }
+        }));
         let keys = Arc::clone(&state.keys);
         let token = shutdown.clone();
         tasks.push(tokio::spawn(async move {

@@ -76,11 +76,6 @@ impl Subject {
         self.memberships.iter().any(|m| m.operator && m.role == Role::Admin)
     }
 
-    /// Whether the subject has `role` in any organization.
-    pub fn has_role_anywhere(&self, pred: impl Fn(Role) -> bool) -> bool {
-        self.is_operator() || self.memberships.iter().any(|m| pred(m.role))
-    }
-
     pub fn authorize(&self, org_id: &str, permission: Permission) -> Result<(), Denial> {
         if self.is_operator() {
             return Ok(());

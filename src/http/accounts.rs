@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "email": "ada@example.org", "display_name": "Ada Lovelace", "created_at": "2026-11-29T21:00:00Z"}))]
 pub struct UserResponse {
     #[schema(example = "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e")]
     pub id: String,
@@ -55,6 +56,7 @@ impl From<UserRow> for UserResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_slug": "acme", "org_name": "Acme", "role": "publisher", "operator": false}))]
 pub struct MembershipResponse {
     pub org_id: String,
     pub org_slug: String,
@@ -153,6 +155,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user": {"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "email": "ada@example.org", "display_name": "Ada", "created_at": "2026-11-29T21:00:00Z"}, "csrf_token": "tgc_9xZk3LqP0aBcDeFgHiJkLmNoPqRsTuVwXyZ01234", "expires_at": "2026-11-30T09:00:00Z"}))]
 pub struct LoginResponse {
     pub user: UserResponse,
     /// Send this in `X-CSRF-Token` on every cookie-authenticated write. Also set as the
@@ -275,6 +278,7 @@ pub async fn logout(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user": {"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "email": "ada@example.org", "display_name": "Ada", "created_at": "2026-11-29T21:00:00Z"}, "memberships": [{"org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_slug": "acme", "org_name": "Acme", "role": "developer", "operator": false}], "authenticated_by": "session"}))]
 pub struct MeResponse {
     pub user: UserResponse,
     pub memberships: Vec<MembershipResponse>,
@@ -308,6 +312,7 @@ pub async fn find_me(State(app): State<AppState>, auth: Auth) -> Result<Json<MeR
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "correct horse battery", "new_password": "a new long passphrase"}))]
 pub struct UpdatePasswordRequest {
     pub current_password: String,
     pub new_password: String,

@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"kid": "Lq3vR8m2sZ0pX1cK7yT4nB9wF6hJ5gD2aE0uI3oP8qM"}))]
 pub struct RotatedKeyResponse {
     /// The key that signs from now on.
     pub kid: String,

@@ -47,6 +47,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS: i64 = 5_000;
 const DEFAULT_RESPONSE_TIMEOUT_MS: i64 = 30_000;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "description": "Pets for sale", "context": "/petstore", "version": "1.0.0", "is_default": true, "state": "CREATED", "allowed_actions": ["publish", "deploy_as_prototype"], "tags": ["pets"], "visibility": "public", "visible_roles": [], "endpoints": [{"url": "https://petstore.internal/v1", "weight": 1}], "resources": [{"method": "GET", "path": "/pets/{petId}", "auth_required": true}], "cors": {"enabled": false, "allow_origins": ["*"], "allow_methods": ["GET"], "allow_headers": ["apikey"], "expose_headers": [], "allow_credentials": false, "max_age_secs": 600}, "plan_ids": ["0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e"], "connect_timeout_ms": 5000, "response_timeout_ms": 30000, "require_resubscription": false, "sunset_at": null, "has_openapi_document": true, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct ApiResponse {
     pub id: String,
     pub org_id: String,
@@ -86,6 +87,7 @@ pub struct ApiResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "description": "Pets for sale", "context": "/petstore", "version": "1.0.0", "is_default": true, "state": "PUBLISHED", "tags": ["pets"], "visibility": "public", "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct ApiSummary {
     pub id: String,
     pub org_id: String,
@@ -668,6 +670,7 @@ pub async fn create_api_version(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "from": "CREATED", "to": "PUBLISHED", "action": "publish", "actor_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "actor_email": "grace@acme.example", "reason": "v1 is ready", "options": {"deprecate_previous_versions": false, "require_resubscription": null}, "at": "2026-11-29T21:00:00Z"}))]
 pub struct LifecycleEventResponse {
     pub id: String,
     pub from: ApiState,
@@ -1133,7 +1136,8 @@ pub async fn import_api(
 #[utoipa::path(put, path = "/apis/{api_id}/openapi", tag = "apis",
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ImportParams, ("if-match" = Option<String>, Header)),
-    request_body(content = String, description = "The OpenAPI document (JSON or YAML), raw or as multipart field `file`", content_type = "application/yaml"),
+    request_body(content = String, description = "The OpenAPI document (JSON or YAML), raw or as multipart field `file`", content_type = "application/yaml",
+        example = "openapi: 3.0.3\ninfo: {title: Petstore, version: 1.1.0}\npaths:\n  /pets:\n    get: {responses: {'200': {description: ok}}}\n"),
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
         (status = 400, body = Problem, content_type = "application/problem+json"),

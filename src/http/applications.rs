@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Mobile app", "description": "iOS and Android", "callback_url": "https://app.example.com/cb", "token_lifetime_secs": 3600, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct ApplicationResponse {
     pub id: String,
     #[schema(example = "Mobile app")]
@@ -239,6 +240,7 @@ pub async fn delete_application(
 // ---- API keys -------------------------------------------------------------------------------
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "production", "prefix": "tg_a1B2", "created_at": "2026-11-29T21:00:00Z", "expires_at": null, "revoked_at": null, "rotated_to": null}))]
 pub struct KeyResponse {
     pub id: String,
     pub name: String,
@@ -267,6 +269,7 @@ impl From<ApiKeyRow> for KeyResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "production", "prefix": "tg_a1B2", "created_at": "2026-11-29T21:00:00Z", "expires_at": null, "revoked_at": null, "rotated_to": null, "secret": "tg_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0"}))]
 pub struct CreatedKeyResponse {
     #[serde(flatten)]
     pub key: KeyResponse,
@@ -451,6 +454,7 @@ pub async fn rotate_key(
 // ---- OAuth client -----------------------------------------------------------------------------
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"client_id": "tgi_4fJ9kQ2mX7pL1sV8", "secret_prefix": "tgo_a1B2", "scopes": ["default"], "created_at": "2026-11-29T21:00:00Z", "secret_rotated_at": null}))]
 pub struct OAuthClientResponse {
     #[schema(example = "tgi_4fJ9kQ2mX7pL1sV8")]
     pub client_id: String,
@@ -475,6 +479,7 @@ impl From<OAuthClientRow> for OAuthClientResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"client_id": "tgi_4fJ9kQ2mX7pL1sV8", "secret_prefix": "tgo_a1B2", "scopes": ["default"], "created_at": "2026-11-29T21:00:00Z", "secret_rotated_at": null, "client_secret": "tgo_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0"}))]
 pub struct CreatedOAuthClientResponse {
     #[serde(flatten)]
     pub client: OAuthClientResponse,

@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "actor_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "actor_email": "admin@acme.example", "action": "member.added", "target_type": "user", "target_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "details": {"email": "grace@acme.example", "role": "publisher"}, "at": "2026-11-29T21:00:00Z"}))]
 pub struct AuditEntryResponse {
     pub id: String,
     pub actor_id: Option<String>,

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "description": "Pets for sale", "context": "/petstore", "version": "1.0.0", "is_default": true, "state": "PUBLISHED", "prototype": false, "tags": ["pets"], "visibility": "public", "gateway_url": "http://127.0.0.1:8280/petstore/1.0.0", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct CatalogApiSummary {
     pub id: String,
     pub name: String,
@@ -68,6 +69,7 @@ fn summary(app: &AppState, row: ApiRow) -> Result<CatalogApiSummary, ApiError> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "description": "Pets for sale", "context": "/petstore", "version": "1.0.0", "is_default": true, "state": "PUBLISHED", "prototype": false, "tags": ["pets"], "visibility": "public", "gateway_url": "http://127.0.0.1:8280/petstore/1.0.0", "updated_at": "2026-11-29T21:00:00Z"}], "next_cursor": null}))]
 pub struct CatalogPage {
     pub items: Vec<CatalogApiSummary>,
     pub next_cursor: Option<String>,
@@ -152,6 +154,7 @@ pub struct CatalogDocument {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "description": "Pets for sale", "context": "/petstore", "version": "1.0.0", "is_default": true, "state": "PUBLISHED", "prototype": false, "tags": ["pets"], "visibility": "public", "gateway_url": "http://127.0.0.1:8280/petstore/1.0.0", "updated_at": "2026-11-29T21:00:00Z", "resources": [{"method": "GET", "path": "/pets", "auth_required": true}], "versions": [], "documents": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "title": "Getting started", "type": "how_to", "source": "inline", "content": "# Hi", "url": null, "file_name": null}], "plans": [], "has_openapi_document": true}))]
 pub struct CatalogApiDetail {
     #[serde(flatten)]
     pub api: CatalogApiSummary,
@@ -233,7 +236,10 @@ pub async fn find_catalog_api(
 #[utoipa::path(get, path = "/catalog/apis/{api_id}/openapi", tag = "catalog",
     params(("api_id" = String, Path)),
     responses(
-        (status = 200, description = "The document, servers rewritten", content_type = "application/json", body = Object),
+        (status = 200, description = "The document, servers rewritten", content_type = "application/json", body = Object,
+            example = json!({"openapi": "3.0.3", "info": {"title": "Petstore", "version": "1.0.0"},
+                "servers": [{"url": "http://127.0.0.1:8280/petstore/1.0.0", "description": "Tollgate gateway"}],
+                "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}})),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_catalog_openapi(

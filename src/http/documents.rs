@@ -40,6 +40,7 @@ pub fn content_routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "position": 0, "title": "Getting started", "type": "how_to", "visibility": "same_as_api", "source": "inline", "content": "# Getting started", "url": null, "file_name": null, "content_type": null, "file_size": null, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct DocumentResponse {
     pub id: String,
     pub api_id: String,
@@ -87,6 +88,7 @@ impl From<DocumentRow> for DocumentResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "position": 0, "title": "Getting started", "type": "how_to", "visibility": "same_as_api", "source": "inline", "content": "# Getting started", "url": null, "file_name": null, "content_type": null, "file_size": null, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}]}))]
 pub struct DocumentList {
     pub items: Vec<DocumentResponse>,
 }
@@ -419,7 +421,8 @@ fn file_name_from(headers: &HeaderMap, query: Option<String>) -> String {
 #[utoipa::path(put, path = "/apis/{api_id}/documents/{document_id}/content", tag = "documents",
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path), ContentParams),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file"),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file",
+        example = "%PDF-1.7 …"),
     responses(
         (status = 200, body = DocumentResponse, headers(("etag" = String))),
         (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -118,6 +118,7 @@ impl PageParams {
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(example = "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e")]
     pub next_cursor: Option<String>,
 }
 

@@ -51,6 +51,7 @@ pub struct GatewayNodeStatus {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"revision": 42, "embedded_revision": 42, "nodes": [{"node_id": "node-0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "edge-1", "revision": 42, "started_at": "2026-11-29T21:00:00Z", "last_seen": "2026-11-29T21:00:00Z", "current": true}]}))]
 pub struct GatewayStatus {
     /// The control plane's config revision.
     pub revision: i64,
@@ -96,7 +97,16 @@ pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Res
 #[utoipa::path(get, path = "/gateway/snapshot", tag = "gateway",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Snapshot document", body = Object),
+        (status = 200, description = "Snapshot document", body = Object, example = json!({
+            "revision": 42, "apis": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "context": "/petstore", "version": "1.0.0",
+                "is_default": true, "state": "PUBLISHED", "endpoints": [{"url": "https://petstore.internal/v1", "weight": 1}],
+                "resources": [["GET", "/pets/{petId}", true]], "cors": {"enabled": false, "allow_origins": ["*"],
+                "allow_methods": ["GET"], "allow_headers": [], "expose_headers": [], "allow_credentials": false, "max_age_secs": 600},
+                "connect_timeout_ms": 5000, "response_timeout_ms": 30000, "sunset_at": null}],
+            "keys": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60",
+                "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "expires_at": null}],
+            "subscriptions": [], "plans": [], "jwt_issuer": "https://api.example.com", "jwt_audience": "tollgate",
+            "jwt_keys": [], "revoked_jtis": []})),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -137,6 +147,7 @@ pub async fn stream_gateway_revisions(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "edge-1", "revision": 42}))]
 pub struct NodeAck {
     pub name: String,
     /// The revision the node now serves.
@@ -169,6 +180,7 @@ pub async fn update_gateway_node(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"batch_id": "7f3a9c21-17", "node_id": "node-0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "rows": [{"api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "minute": 29414476, "status_class": "2xx", "requests": 120, "bytes_in": 0, "bytes_out": 7200, "latency_total": "{\"buckets\":[0,3,117],\"sum_us\":41000}", "latency_upstream": "{\"buckets\":[0,5,115],\"sum_us\":30000}"}]}))]
 pub struct UsageBatchRequest {
     /// Unique per batch; a retried batch is ignored.
     pub batch_id: String,
@@ -178,6 +190,7 @@ pub struct UsageBatchRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"accepted": true}))]
 pub struct UsageBatchResponse {
     /// false when the batch had been received before (nothing added).
     pub accepted: bool,

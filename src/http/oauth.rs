@@ -157,6 +157,7 @@ async fn authenticate_client(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiJ0Z2lfNGZKOWtRMm1YN3BMMXNWOCJ9.sig", "token_type": "Bearer", "expires_in": 3600, "scope": "default"}))]
 pub struct TokenResponse {
     pub access_token: String,
     #[schema(example = "Bearer")]
@@ -349,7 +350,15 @@ pub async fn revoke_token(State(app): State<AppState>, headers: HeaderMap, body:
 
 /// OpenID Connect discovery document.
 #[utoipa::path(get, path = "/.well-known/openid-configuration", tag = "oauth2",
-    responses((status = 200, description = "Discovery document", body = Object)))]
+    responses((status = 200, description = "Discovery document", body = Object, example = json!({
+        "issuer": "https://api.example.com", "token_endpoint": "https://api.example.com/oauth2/token",
+        "jwks_uri": "https://api.example.com/.well-known/jwks.json",
+        "introspection_endpoint": "https://api.example.com/oauth2/introspect",
+        "revocation_endpoint": "https://api.example.com/oauth2/revoke",
+        "grant_types_supported": ["client_credentials"], "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "id_token_signing_alg_values_supported": ["ES256"]}))))]
 pub async fn find_openid_configuration(State(app): State<AppState>) -> Json<serde_json::Value> {
     let issuer = app.config.issuer();
     let alg = app.config.oauth_signing_alg.clone();
@@ -373,7 +382,9 @@ pub async fn find_openid_configuration(State(app): State<AppState>) -> Json<serd
 /// The public keys that verify our access tokens (RFC 7517), including retired keys whose tokens
 /// may still be valid.
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "oauth2",
-    responses((status = 200, description = "JWK set", body = Object)))]
+    responses((status = 200, description = "JWK set", body = Object, example = json!({"keys": [{
+        "kty": "EC", "use": "sig", "kid": "Lq3vR8m2sZ0pX1cK7yT4nB9wF6hJ5gD2aE0uI3oP8qM", "alg": "ES256", "crv": "P-256",
+        "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}))))]
 pub async fn find_jwks(State(app): State<AppState>) -> Response {
     let body = serde_json::to_string(app.keys.ring().jwks()).unwrap_or_else(|_| "{\"keys\":[]}".into());
     let mut resp = body.into_response();

@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct StatusResponse {
     #[schema(example = "ok")]
     pub status: &'static str,
@@ -63,6 +64,7 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "not_found", "status": 404, "title": "Not found", "description": "The resource does not exist, or you may not see it."}))]
 pub struct ProblemTypeResponse {
     #[schema(example = "not_found")]
     pub code: &'static str,

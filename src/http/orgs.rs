@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "slug": "acme", "name": "Acme Corporation", "operator": false, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct OrgResponse {
     pub id: String,
     #[schema(example = "acme")]
@@ -142,6 +143,7 @@ pub async fn find_org(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "email": "grace@acme.example", "display_name": "Grace", "role": "publisher", "joined_at": "2026-11-29T21:00:00Z"}))]
 pub struct MemberResponse {
     pub user_id: String,
     pub email: String,
@@ -178,6 +180,7 @@ pub struct CreateMemberRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"user_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "email": "grace@acme.example", "display_name": "Grace", "role": "publisher", "joined_at": "2026-11-29T21:00:00Z", "initial_password": "x7Kp2mQ9vL4nR8sT1wY6zB3c"}))]
 pub struct CreatedMemberResponse {
     #[serde(flatten)]
     pub member: MemberResponse,
@@ -188,6 +191,7 @@ pub struct CreatedMemberResponse {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "admin"}))]
 pub struct UpdateMemberRequest {
     pub role: Role,
 }

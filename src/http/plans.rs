@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Gold", "description": "5000 requests per minute", "rate_limit": {"requests": 5000, "period": "minute", "burst": null}, "quota": null, "pricing": {"model": "per_call", "price_micros": 2000, "included_calls": 1000, "fee_minor": 0}, "currency": "USD", "requires_approval": false, "deprecated": false, "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z"}))]
 pub struct PlanResponse {
     pub id: String,
     pub org_id: String,

@@ -35,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "application_name": "Mobile app", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_name": "Petstore", "api_context": "/petstore", "api_version": "1.0.0", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "pending_plan_id": null, "state": "ACTIVE", "reason": "", "created_at": "2026-11-29T21:00:00Z", "updated_at": "2026-11-29T21:00:00Z", "ended_at": null}))]
 pub struct SubscriptionResponse {
     pub id: String,
     pub application_id: String,

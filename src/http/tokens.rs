@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "ci deploy", "prefix": "tgp_a1B2", "created_at": "2026-11-29T21:00:00Z", "expires_at": "2027-02-27T21:00:00Z", "last_used_at": null, "revoked_at": null}))]
 pub struct TokenResponse {
     pub id: String,
     #[schema(example = "ci deploy")]
@@ -52,6 +53,7 @@ impl From<TokenRow> for TokenResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "ci deploy", "prefix": "tgp_a1B2", "created_at": "2026-11-29T21:00:00Z", "expires_at": "2027-02-27T21:00:00Z", "last_used_at": null, "revoked_at": null, "secret": "tgp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0"}))]
 pub struct CreatedTokenResponse {
     #[serde(flatten)]
     pub token: TokenResponse,

@@ -88,14 +88,4 @@ impl Store {
             .await?;
         Ok(n > 0)
     }
-
-    /// Revoked tokens that have not expired yet (the gateway's deny list).
-    pub async fn live_revoked_jtis(&self) -> StoreResult<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT jti FROM revoked_tokens WHERE expires_at > $1")
-                .bind(now_ms() - 60_000)
-                .fetch_all(&self.pool)
-                .await?,
-        )
-    }
 }

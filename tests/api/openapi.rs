@@ -82,3 +82,69 @@ async fn served_document_and_offline_docs_page() {
         .unwrap();
     assert_eq!(bundle.status(), 200, "the UI script is served from the binary");
 }
+
+/// Every request body and every JSON success response carries an example: on the media type,
+/// on the schema, or on every property (directly or through the schema it refers to).
+#[test]
+fn every_operation_has_request_and_response_examples() {
+    let doc: serde_json::Value = serde_json::from_str(&tollgate::http::openapi().to_json().unwrap()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap().clone();
+    fn has_example(
+        schema: &serde_json::Value,
+        schemas: &serde_json::Map<String, serde_json::Value>,
+        depth: u32,
+    ) -> bool {
+        if depth > 6 {
+            return false;
+        }
+        if schema.get("example").is_some() || schema.get("examples").is_some() {
+            return true;
+        }
+        if let Some(r) = schema.get("$ref").and_then(|r| r.as_str()) {
+            let name = r.rsplit('/').next().unwrap();
+            return schemas.get(name).is_some_and(|s| has_example(s, schemas, depth + 1));
+        }
+        if let Some(items) = schema.get("items") {
+            return has_example(items, schemas, depth + 1);
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(parts) = schema.get(key).and_then(|p| p.as_array()) {
+                return parts
+                    .iter()
+                    .any(|p| has_example(p, schemas, depth + 1) || p.get("type") == Some(&"null".into()));
+            }
+        }
+        match schema.get("properties").and_then(|p| p.as_object()) {
+            Some(props) if !props.is_empty() => props.values().all(|p| has_example(p, schemas, depth + 1)),
+            _ => false,
+        }
+    }
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(body) = op.get("requestBody") {
+                let ok = body["content"].as_object().unwrap().values().any(|m| {
+                    m.get("example").is_some() || m.get("examples").is_some() || has_example(&m["schema"], &schemas, 0)
+                });
+                if !ok {
+                    missing.push(format!("request of {method} {path}"));
+                }
+            }
+            for (code, resp) in op["responses"].as_object().unwrap() {
+                if !code.starts_with('2') {
+                    continue;
+                }
+                for (ct, m) in resp.get("content").and_then(|c| c.as_object()).into_iter().flatten() {
+                    if ct.contains("json") && !(m.get("example").is_some() || has_example(&m["schema"], &schemas, 0)) {
+                        missing.push(format!("{code} response of {method} {path}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations without examples:\n{}",
+        missing.join("\n")
+    );
+}
