@@ -41,7 +41,9 @@ pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) 
         .to_owned();
     let span = tracing::info_span!("request", method = %method, route = %route, request_id = %request_id);
 
-    let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+    // Writes that can change what the gateway serves (not logins, not token issuance).
+    let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        && ((route.starts_with("/api/v1/") && !route.starts_with("/api/v1/auth/")) || route == "/oauth2/revoke");
     app.metrics.http_in_flight.inc();
     let limit = app.config.request_timeout;
     let outcome = tokio::time::timeout(limit, next.run(req))
