@@ -14,6 +14,7 @@ ROOT=$PWD
 KIT=${KIT:-$ROOT/../shared/bench}
 AUTH=${AUTH:-key}
 export API_KEYS=${API_KEYS:-1000}
+export RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)-$AUTH-$API_KEYS}
 [[ -x $KIT/run.sh ]] || { echo "bench kit not found at $KIT (set KIT=…)"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
 bash "$KIT/install.sh" >/dev/null
