@@ -1660,7 +1660,9 @@ mod tests {
     #[tokio::test]
     async fn lua_month_bounds_match_chrono() {
         let Ok(url) = std::env::var("TOLLGATE_TEST_REDIS_URL") else {
-            eprintln!("lua_month_bounds_match_chrono DID NOT RUN: set TOLLGATE_TEST_REDIS_URL to a Redis server (.ci/run does)");
+            eprintln!(
+                "lua_month_bounds_match_chrono DID NOT RUN: set TOLLGATE_TEST_REDIS_URL to a Redis server (.ci/run does)"
+            );
             return;
         };
         let client = redis::Client::open(url).expect("url");
