@@ -174,9 +174,6 @@ impl Running {
         let gateway_addr = gateway.local_addr()?;
         let shutdown = CancellationToken::new();
         let api_router = crate::http::router(state.clone());
-        // The embedded gateway has its first snapshot: `init` deployed it.
-        let loaded = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let gateway_router = crate::gateway_http::router(Arc::clone(state.deployer.gateway()), loaded);
         let flush_shutdown = CancellationToken::new();
         let flusher = tokio::spawn(
             Arc::clone(&state.deployer).flush_usage(state.config.usage_flush_interval, flush_shutdown.clone()),
@@ -223,14 +220,11 @@ impl Running {
                 .context("control-plane listener failed")
         }));
         let token = shutdown.clone();
+        let gw = Arc::clone(state.deployer.gateway());
         tasks.push(tokio::spawn(async move {
-            axum::serve(
-                gateway,
-                gateway_router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(token.cancelled_owned())
-            .await
-            .context("gateway listener failed")
+            crate::gateway::serve_with_shutdown(gw, gateway, token.cancelled_owned())
+                .await
+                .context("gateway listener failed")
         }));
         tracing::info!(
             control_plane = %format!("http://{api_addr}"),

@@ -11,7 +11,6 @@ pub mod deploy;
 pub mod domain;
 pub mod error;
 pub mod gateway;
-pub mod gateway_http;
 pub mod http;
 pub mod node;
 pub mod oauth;

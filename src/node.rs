@@ -5,7 +5,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -26,7 +25,6 @@ pub struct NodeOptions {
 
 struct Node {
     gateway: Arc<Gateway>,
-    ready: Arc<AtomicBool>,
     http: reqwest::Client,
     base: String,
     token: String,
@@ -41,7 +39,6 @@ pub async fn run(options: NodeOptions, config: Config) -> anyhow::Result<()> {
     let gateway = Arc::new(crate::app::new_gateway(&config).await?);
     let node = Arc::new(Node {
         gateway: Arc::clone(&gateway),
-        ready: Arc::new(AtomicBool::new(false)),
         http: reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .build()
@@ -56,16 +53,14 @@ pub async fn run(options: NodeOptions, config: Config) -> anyhow::Result<()> {
     let flush_stop = CancellationToken::new();
     let flusher = tokio::spawn(Arc::clone(&node).flush(config.usage_flush_interval, flush_stop.clone()));
 
-    let router = crate::gateway_http::router(gateway, Arc::clone(&node.ready));
     tracing::info!(gateway = %format!("http://{}", listener.local_addr()?), control_plane = %node.base, node_id = %node.node_id, "gateway node started");
     let token = shutdown.clone();
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            crate::app::shutdown_signal().await;
-            token.cancel();
-        })
-        .await
-        .context("gateway listener failed")?;
+    crate::gateway::serve_with_shutdown(gateway, listener, async move {
+        crate::app::shutdown_signal().await;
+        token.cancel();
+    })
+    .await
+    .context("gateway listener failed")?;
     flush_stop.cancel();
     let _ = flusher.await;
     tracing::info!("gateway node stopped");
@@ -115,7 +110,7 @@ impl Node {
                     .find_map(|l| l.strip_prefix("data:"))
                     .and_then(|d| d.trim().parse::<i64>().ok());
                 if let Some(revision) = revision
-                    && (revision != self.gateway.snapshot().revision || !self.ready.load(Ordering::Acquire))
+                    && (revision != self.gateway.snapshot().revision || !self.gateway.is_loaded())
                 {
                     self.load().await?;
                 }
@@ -137,7 +132,6 @@ impl Node {
         let revision = doc.revision;
         let snapshot = tokio::task::spawn_blocking(move || doc.into_snapshot()).await??;
         self.gateway.swap(snapshot);
-        self.ready.store(true, Ordering::Release);
         tracing::info!(revision, "snapshot applied");
         self.authed(
             self.http

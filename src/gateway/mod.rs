@@ -156,6 +156,8 @@ pub struct Gateway {
     metrics: Metrics,
     swap_lock: Mutex<()>,
     instance: u64,
+    /// A snapshot from the control plane has been swapped in (`/readyz`).
+    loaded: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -195,14 +197,21 @@ impl Gateway {
             metrics: Metrics::default(),
             swap_lock: Mutex::new(()),
             instance,
+            loaded: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Compiles `snapshot` and makes it live atomically: requests already in
     /// flight finish on the old one, new requests see only the new one.
     /// Endpoint health survives for every API whose endpoints are unchanged.
+    /// Whether a snapshot has been swapped in since start.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire)
+    }
+
     pub fn swap(&self, snapshot: Snapshot) -> SwapReport {
         let _serialised = self.swap_lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.loaded.store(true, Ordering::Release);
         let old = self.live.load_full();
         let old_by_id: HashMap<&str, &Arc<ApiRt>> = old.apis.iter().map(|rt| (&*rt.api.id, rt)).collect();
         let (routes, route_issues) = RouteTable::build(&snapshot.apis);
@@ -698,6 +707,35 @@ pub async fn serve_with_shutdown(
     Ok(())
 }
 
+/// The listener's own paths (API contexts cannot use them): `/healthz`, `/readyz` (503 until
+/// the first snapshot is loaded) and `/metrics` (Prometheus, traffic by API and status).
+fn own_path(gw: &Gateway, path: &str) -> Option<Response<Body>> {
+    let (status, content_type, body) = match path {
+        "/healthz" => (StatusCode::OK, "text/plain", "ok".to_owned()),
+        "/readyz" if gw.is_loaded() => (
+            StatusCode::OK,
+            "text/plain",
+            format!("ready: revision {}", gw.snapshot().revision),
+        ),
+        "/readyz" => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain",
+            "no snapshot loaded yet".to_owned(),
+        ),
+        "/metrics" => (
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            gw.render_metrics(),
+        ),
+        _ => return None,
+    };
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Some(resp)
+}
+
 async fn serve_connection(
     gw: Arc<Gateway>,
     stream: tokio::net::TcpStream,
@@ -707,7 +745,12 @@ async fn serve_connection(
     let _ = stream.set_nodelay(true);
     let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
         let gw = Arc::clone(&gw);
-        async move { Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await) }
+        async move {
+            if let Some(resp) = own_path(&gw, req.uri().path()) {
+                return Ok::<_, Infallible>(resp);
+            }
+            Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await)
+        }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
