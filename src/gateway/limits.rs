@@ -41,7 +41,12 @@ fn policy(plan: &PlanLimits) -> Policy {
     }
 }
 
+/// Admitted requests carry no limit headers (formatting them costs more than the whole limit
+/// check); a 429 carries `Retry-After`, `RateLimit-Policy` and `RateLimit`.
 fn decision(policy: &Policy, d: &Decision) -> LimitDecision {
+    if d.is_allowed() {
+        return LimitDecision::Allowed { headers: Vec::new() };
+    }
     let headers = limiter::rate_limit_headers(policy, d)
         .into_iter()
         .filter_map(|(name, value)| Some((HeaderName::from_static(name), HeaderValue::from_str(&value).ok()?)))
