@@ -59,6 +59,27 @@ const APP_COLUMNS: &str =
     "id, owner_id, name, description, callback_url, token_lifetime_secs, row_version, created_at, updated_at";
 const KEY_COLUMNS: &str = "id, application_id, name, prefix, created_at, expires_at, revoked_at, rotated_to";
 
+async fn insert_key(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    application_id: &str,
+    key: &NewSecret<'_>,
+) -> StoreResult<ApiKeyRow> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {KEY_COLUMNS}"
+    ));
+    Ok(sqlx::query_as(sql)
+        .bind(new_id())
+        .bind(application_id)
+        .bind(key.name)
+        .bind(key.prefix)
+        .bind(key.hash)
+        .bind(now_ms())
+        .bind(key.expires_at)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 fn name_taken(name: &str) -> String {
     format!("you already have an application named {name:?}")
 }
@@ -162,20 +183,7 @@ impl Store {
 
     pub async fn insert_api_key(&self, application_id: &str, key: NewSecret<'_>) -> StoreResult<ApiKeyRow> {
         let mut tx = self.pool.begin().await?;
-        let sql = sqlx::AssertSqlSafe(format!(
-            "INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {KEY_COLUMNS}"
-        ));
-        let row: ApiKeyRow = sqlx::query_as(sql)
-            .bind(new_id())
-            .bind(application_id)
-            .bind(key.name)
-            .bind(key.prefix)
-            .bind(key.hash)
-            .bind(now_ms())
-            .bind(key.expires_at)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = insert_key(&mut tx, application_id, &key).await?;
         revision::bump(&mut tx).await?;
         tx.commit().await?;
         Ok(row)
@@ -227,20 +235,7 @@ impl Store {
         old_valid_until: i64,
     ) -> StoreResult<ApiKeyRow> {
         let mut tx = self.pool.begin().await?;
-        let sql = sqlx::AssertSqlSafe(format!(
-            "INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {KEY_COLUMNS}"
-        ));
-        let row: ApiKeyRow = sqlx::query_as(sql)
-            .bind(new_id())
-            .bind(application_id)
-            .bind(new.name)
-            .bind(new.prefix)
-            .bind(new.hash)
-            .bind(now_ms())
-            .bind(new.expires_at)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = insert_key(&mut tx, application_id, &new).await?;
         let done = sqlx::query(
             "UPDATE api_keys SET rotated_to = $3,
                     expires_at = CASE WHEN expires_at IS NULL OR expires_at > $4 THEN $4 ELSE expires_at END
