@@ -53,10 +53,6 @@ impl Deployer {
         &self.gateway
     }
 
-    pub fn node_id(&self) -> &str {
-        &self.node_id
-    }
-
     /// The revision the embedded gateway serves (-1 before the first snapshot).
     pub fn deployed_revision(&self) -> i64 {
         *self.revision.borrow()

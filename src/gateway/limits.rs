@@ -18,10 +18,6 @@ impl PlanLimiter {
     pub fn new(inner: limiter::Limiter) -> PlanLimiter {
         PlanLimiter { inner }
     }
-
-    pub fn inner(&self) -> &limiter::Limiter {
-        &self.inner
-    }
 }
 
 fn policy(plan: &PlanLimits) -> Policy {
