@@ -196,6 +196,11 @@ impl Running {
                 }
             }
         }));
+        tasks.push(tokio::spawn(crate::billing::run(
+            state.store.clone(),
+            Arc::clone(&state.config),
+            shutdown.clone(),
+        )));
         let keys = Arc::clone(&state.keys);
         let token = shutdown.clone();
         tasks.push(tokio::spawn(async move {

@@ -87,6 +87,16 @@ pub struct Config {
     /// How often gateways flush metered usage.
     #[serde(with = "humantime_serde")]
     pub usage_flush_interval: Duration,
+    /// How invoices are cut: `month` (calendar months, UTC) or a fixed length such as `1d`
+    /// (whole minutes, aligned to the Unix epoch).
+    pub billing_period: String,
+    /// How long after its period ends a draft invoice is finalized automatically (late usage
+    /// from gateway nodes arrives within it).
+    #[serde(with = "humantime_serde")]
+    pub invoice_grace_period: Duration,
+    /// How often the control plane looks for invoices to finalize.
+    #[serde(with = "humantime_serde")]
+    pub billing_check_interval: Duration,
     /// Failed logins allowed per account within `login_window` before further attempts get 429.
     pub login_max_failures_per_account: u32,
     /// Failed logins allowed per client address within `login_window`.
@@ -131,6 +141,9 @@ impl Default for Config {
             redis_url: None,
             gateway_api_key_headers: vec!["apikey".into(), "x-api-key".into()],
             usage_flush_interval: Duration::from_secs(1),
+            billing_period: "month".into(),
+            invoice_grace_period: Duration::from_secs(3 * 86_400),
+            billing_check_interval: Duration::from_secs(60),
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
@@ -191,6 +204,12 @@ pub struct Overrides {
 }
 
 impl Config {
+    /// The billing period (validated at start).
+    pub fn billing_period(&self) -> crate::domain::billing::BillingPeriod {
+        crate::domain::billing::BillingPeriod::parse(&self.billing_period)
+            .unwrap_or(crate::domain::billing::BillingPeriod::Month)
+    }
+
     /// Load all layers and validate. `env` is the process environment as pairs, so tests can
     /// pass their own.
     pub fn load(overrides: &Overrides) -> anyhow::Result<Config> {
@@ -353,6 +372,12 @@ impl Config {
         if self.usage_flush_interval < Duration::from_millis(50) || self.usage_flush_interval > Duration::from_secs(60)
         {
             bail!("usage_flush_interval must be between 50ms and 60s (TOLLGATE_USAGE_FLUSH_INTERVAL)");
+        }
+        if let Err(e) = crate::domain::billing::BillingPeriod::parse(&self.billing_period) {
+            bail!("billing_period: {e} (TOLLGATE_BILLING_PERIOD)");
+        }
+        if self.billing_check_interval < Duration::from_millis(100) {
+            bail!("billing_check_interval must be at least 100ms (TOLLGATE_BILLING_CHECK_INTERVAL)");
         }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");

@@ -5,6 +5,7 @@
 //! (the only SQL); `gateway` is the data plane.
 
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod config;
 pub mod deploy;

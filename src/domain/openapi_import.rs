@@ -2150,6 +2150,11 @@ mod tests {
             .expect("test thread panicked")
     }
 
+    /// These tests guard against blow-ups (quadratic or exponential work that would take minutes
+    /// or hours), not against slowness: speed is measured by bench/import.sh on a release build.
+    /// The bound is generous so a loaded CI machine running a debug build never trips it.
+    const HANG_GUARD: Duration = Duration::from_secs(30);
+
     fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
         let start = Instant::now();
         let out = f();
@@ -2604,7 +2609,7 @@ paths:
         let e = result.unwrap_err();
         assert_eq!(e.status, 422, "{e}");
         assert!(e.message.contains("aliases"), "{e}");
-        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+        assert!(elapsed < HANG_GUARD, "took {elapsed:?}");
     }
 
     #[test]
@@ -2620,7 +2625,7 @@ paths:
         let (result, elapsed) = timed(|| import(doc.as_bytes(), &ImportLimits::default()));
         let e = result.unwrap_err();
         assert_eq!(e.status, 422, "{e}");
-        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+        assert!(elapsed < HANG_GUARD, "took {elapsed:?}");
 
         // Same with one big string aliased many times.
         let mut doc = String::from("openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\n");
@@ -2629,7 +2634,7 @@ paths:
         doc.push_str("*a]\n");
         let (result, elapsed) = timed(|| import(doc.as_bytes(), &ImportLimits::default()));
         assert_eq!(result.unwrap_err().status, 422);
-        assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+        assert!(elapsed < HANG_GUARD, "took {elapsed:?}");
     }
 
     #[test]
@@ -2681,7 +2686,7 @@ paths:
             assert_eq!(e.status, 422, "{name}: {e}");
             assert!(e.message.contains("nested more than 64 levels"), "{name}: {e}");
             assert!(e.line.is_some(), "{name}: {e:?}");
-            assert!(elapsed < Duration::from_secs(2), "{name} took {elapsed:?}");
+            assert!(elapsed < HANG_GUARD, "{name} took {elapsed:?}");
         }
     }
 
@@ -2712,7 +2717,7 @@ paths:
         let e = result.unwrap_err();
         assert_eq!(e.status, 413);
         assert!(e.message.contains("limit"), "{e}");
-        assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
+        assert!(elapsed < HANG_GUARD, "took {elapsed:?}");
         // The limit is inclusive.
         let limits = ImportLimits {
             max_bytes: SWAGGER2_JSON.len(),
@@ -2828,7 +2833,7 @@ flow: {a: [b, [c]]}
             let e = result.unwrap_err();
             assert_eq!(e.status, 422, "{name}: {e}");
             assert!(e.message.contains("nested more than 64"), "{name}: {e}");
-            assert!(elapsed < Duration::from_secs(1), "{name} took {elapsed:?}");
+            assert!(elapsed < HANG_GUARD, "{name} took {elapsed:?}");
         }
     }
 

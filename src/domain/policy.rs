@@ -22,6 +22,10 @@ pub enum Permission {
     ManageMembers,
     /// Read the organization's audit log.
     ViewAudit,
+    /// See usage analytics, revenue, invoices and exports of the organization's APIs.
+    ViewBilling,
+    /// Finalize and void the organization's invoices.
+    ManageBilling,
 }
 
 /// What a subject wants to do across the installation.
@@ -29,14 +33,16 @@ pub enum Permission {
 pub enum GlobalPermission {
     /// Create organizations and list all of them.
     ManageOrganizations,
+    /// See usage and billing of every organization at once.
+    ViewAllBilling,
 }
 
 impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::ViewOrganization => true,
-            Permission::ManageApis => matches!(self, Role::Admin | Role::Publisher),
-            Permission::ManageMembers | Permission::ViewAudit => self == Role::Admin,
+            Permission::ManageApis | Permission::ViewBilling => matches!(self, Role::Admin | Role::Publisher),
+            Permission::ManageMembers | Permission::ViewAudit | Permission::ManageBilling => self == Role::Admin,
         }
     }
 }
@@ -89,8 +95,8 @@ impl Subject {
 
     pub fn authorize_global(&self, permission: GlobalPermission) -> Result<(), Denial> {
         match permission {
-            GlobalPermission::ManageOrganizations if self.is_operator() => Ok(()),
-            GlobalPermission::ManageOrganizations => Err(Denial::Forbidden),
+            GlobalPermission::ManageOrganizations | GlobalPermission::ViewAllBilling if self.is_operator() => Ok(()),
+            GlobalPermission::ManageOrganizations | GlobalPermission::ViewAllBilling => Err(Denial::Forbidden),
         }
     }
 

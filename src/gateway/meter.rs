@@ -37,14 +37,26 @@ pub enum StatusClass {
     Redirection = 1,
     ClientError = 2,
     ServerError = 3,
+    /// Refused by the gateway's rate limit or quota (429 without calling the backend). Kept
+    /// apart from 4xx: such calls are neither billed nor counted against the quota.
+    Limited = 4,
 }
 
 impl StatusClass {
-    pub const ALL: [StatusClass; 4] = [
+    /// The four classes of HTTP status codes (what Prometheus metrics count).
+    pub const HTTP: [StatusClass; 4] = [
         StatusClass::Success,
         StatusClass::Redirection,
         StatusClass::ClientError,
         StatusClass::ServerError,
+    ];
+
+    pub const ALL: [StatusClass; 5] = [
+        StatusClass::Success,
+        StatusClass::Redirection,
+        StatusClass::ClientError,
+        StatusClass::ServerError,
+        StatusClass::Limited,
     ];
 
     pub fn of(status: u16) -> StatusClass {
@@ -62,6 +74,7 @@ impl StatusClass {
             StatusClass::Redirection => "3xx",
             StatusClass::ClientError => "4xx",
             StatusClass::ServerError => "5xx",
+            StatusClass::Limited => "limited",
         }
     }
 }
@@ -103,6 +116,9 @@ pub struct UsageKey {
     pub api_id: Arc<str>,
     /// `None` for calls without a subscription (open resources, prototypes).
     pub subscription_id: Option<Arc<str>>,
+    /// The plan the subscription was on when the call was admitted (billing attributes usage
+    /// to it exactly, also across a mid-minute plan change).
+    pub plan_id: Option<Arc<str>>,
     /// Epoch minutes (UTC) of the request's start.
     pub minute: i64,
     pub class: StatusClass,
@@ -149,8 +165,11 @@ pub struct UsageBatch {
 pub struct Usage<'a> {
     pub api_id: &'a str,
     pub subscription_id: Option<&'a str>,
+    pub plan_id: Option<&'a str>,
     pub minute: i64,
     pub status: u16,
+    /// Refused by the rate limit or quota.
+    pub limited: bool,
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub total: Duration,
@@ -162,19 +181,23 @@ pub struct Usage<'a> {
 struct KeyRef<'a> {
     api_id: &'a str,
     subscription_id: Option<&'a str>,
+    plan_id: Option<&'a str>,
     minute: i64,
     class: StatusClass,
 }
 
-fn hash_parts<H: Hasher>(h: &mut H, api: &str, sub: Option<&str>, minute: i64, class: StatusClass) {
+fn hash_parts<H: Hasher>(h: &mut H, api: &str, sub: Option<&str>, plan: Option<&str>, minute: i64, class: StatusClass) {
     h.write(api.as_bytes());
     h.write_u8(0xff);
-    match sub {
-        Some(s) => {
-            h.write_u8(1);
-            h.write(s.as_bytes());
+    for part in [sub, plan] {
+        match part {
+            Some(s) => {
+                h.write_u8(1);
+                h.write(s.as_bytes());
+                h.write_u8(0xff);
+            }
+            None => h.write_u8(0),
         }
-        None => h.write_u8(0),
     }
     h.write_i64(minute);
     h.write_u8(class as u8);
@@ -186,6 +209,7 @@ impl Hash for UsageKey {
             h,
             &self.api_id,
             self.subscription_id.as_deref(),
+            self.plan_id.as_deref(),
             self.minute,
             self.class,
         );
@@ -194,7 +218,14 @@ impl Hash for UsageKey {
 
 impl Hash for KeyRef<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        hash_parts(h, self.api_id, self.subscription_id, self.minute, self.class);
+        hash_parts(
+            h,
+            self.api_id,
+            self.subscription_id,
+            self.plan_id,
+            self.minute,
+            self.class,
+        );
     }
 }
 
@@ -204,6 +235,7 @@ impl Equivalent<UsageKey> for KeyRef<'_> {
             && self.class == key.class
             && *self.api_id == *key.api_id
             && self.subscription_id == key.subscription_id.as_deref()
+            && self.plan_id == key.plan_id.as_deref()
     }
 }
 
@@ -257,10 +289,15 @@ impl Meter {
 
     pub fn record(&self, u: &Usage<'_>) {
         let slot = THREAD_SLOT.try_with(|s| *s).unwrap_or(0) % self.shards.len();
-        let class = StatusClass::of(u.status);
+        let class = if u.limited {
+            StatusClass::Limited
+        } else {
+            StatusClass::of(u.status)
+        };
         let key = KeyRef {
             api_id: u.api_id,
             subscription_id: u.subscription_id,
+            plan_id: u.plan_id,
             minute: u.minute,
             class,
         };
@@ -274,6 +311,7 @@ impl Meter {
                 UsageKey {
                     api_id: Arc::from(u.api_id),
                     subscription_id: u.subscription_id.map(Arc::from),
+                    plan_id: u.plan_id.map(Arc::from),
                     minute: u.minute,
                     class,
                 },
@@ -347,8 +385,10 @@ mod tests {
         Usage {
             api_id: api,
             subscription_id: sub,
+            plan_id: None,
             minute,
             status,
+            limited: false,
             bytes_in: 3,
             bytes_out: 5,
             total: Duration::from_micros(150),

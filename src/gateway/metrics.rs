@@ -83,7 +83,7 @@ impl Metrics {
         out.push_str("# HELP tollgate_gateway_responses_total Responses sent, by API and status class.\n");
         out.push_str("# TYPE tollgate_gateway_responses_total counter\n");
         for m in &apis {
-            for class in StatusClass::ALL {
+            for class in StatusClass::HTTP {
                 let _ = writeln!(
                     out,
                     "tollgate_gateway_responses_total{{api=\"{}\",class=\"{}\"}} {}",

@@ -175,6 +175,7 @@ struct Ctx<'l> {
     started: Instant,
     minute: i64,
     subscription: Option<&'l Arc<str>>,
+    plan: Option<&'l Arc<str>>,
     request_id: Option<HeaderValue>,
 }
 
@@ -411,6 +412,7 @@ impl Gateway {
                     None => return self.reject(&ctx, GatewayError::NotSubscribed, None),
                     Some(s) => {
                         ctx.subscription = Some(&s.subscription_id);
+                        ctx.plan = Some(&s.plan_id);
                         if !s.active {
                             return self.reject(&ctx, GatewayError::SubscriptionInactive, None);
                         }
@@ -535,6 +537,7 @@ impl Gateway {
         let meter = Arc::clone(&self.meter);
         let api_id = Arc::clone(&api.id);
         let sub_id = ctx.subscription.cloned();
+        let plan_id = ctx.plan.cloned();
         let minute = ctx.minute;
         let status = status.as_u16();
         let finish = move |bytes_out: u64| {
@@ -542,8 +545,10 @@ impl Gateway {
             meter.record(&Usage {
                 api_id: &api_id,
                 subscription_id: sub_id.as_deref(),
+                plan_id: plan_id.as_deref(),
                 minute,
                 status,
+                limited: false,
                 bytes_in,
                 bytes_out,
                 total: started.elapsed(),
@@ -586,6 +591,7 @@ impl Gateway {
     /// Ends the request at the gateway: problem+json, counted and metered.
     fn reject(&self, ctx: &Ctx<'_>, err: GatewayError, upstream: Option<Duration>) -> Response<Body> {
         let rt = ctx.rt;
+        let limited = matches!(err, GatewayError::RateLimited { .. });
         rt.metrics.error(err.side());
         let mut resp = err.into_response(&self.config.problem_type_base);
         let status = resp.status().as_u16();
@@ -594,8 +600,10 @@ impl Gateway {
         self.meter.record(&Usage {
             api_id: &rt.api.id,
             subscription_id: ctx.subscription.map(|s| &**s),
+            plan_id: ctx.plan.map(|s| &**s),
             minute: ctx.minute,
             status,
+            limited,
             // The request body was not read.
             bytes_in: 0,
             bytes_out: resp.body().size_hint().exact().unwrap_or(0),
@@ -641,6 +649,7 @@ impl<'l> Ctx<'l> {
             started,
             minute: now_ms.div_euclid(60_000),
             subscription: None,
+            plan: None,
             request_id,
         }
     }

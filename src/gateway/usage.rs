@@ -72,6 +72,7 @@ pub fn to_records(rows: &[UsageRow]) -> Vec<UsageRecord> {
         .map(|r| UsageRecord {
             api_id: r.key.api_id.to_string(),
             subscription_id: r.key.subscription_id.as_ref().map(|s| s.to_string()),
+            plan_id: r.key.plan_id.as_ref().map(|s| s.to_string()),
             minute: r.key.minute,
             status_class: r.key.class.as_str().to_owned(),
             requests: r.counters.requests as i64,

@@ -8,6 +8,7 @@ pub mod apis;
 pub mod applications;
 pub mod audit;
 pub mod authn;
+pub mod billing;
 pub mod catalog;
 pub mod documents;
 pub mod extract;
@@ -59,6 +60,7 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         (name = "applications", description = "Your applications, their API keys and OAuth clients"),
         (name = "subscriptions", description = "Subscriptions of applications to APIs, and their approval"),
         (name = "oauth2", description = "OAuth 2.0 token, introspection, revocation; OpenID discovery and JWKS"),
+        (name = "billing", description = "Invoices, revenue, usage analytics and billing exports"),
         (name = "admin", description = "Installation administration"),
         (name = "gateway", description = "Gateway nodes: snapshot, revision stream, usage"),
         (name = "operations", description = "Health, readiness, metrics, error codes"),
@@ -104,6 +106,7 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(catalog::routes())
         .merge(applications::routes())
         .merge(subscriptions::routes())
+        .merge(billing::routes())
         .merge(admin::routes())
         .merge(gateway::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -6,6 +6,7 @@
 mod apis;
 mod applications;
 mod audit;
+mod billing;
 mod catalog;
 mod deployment;
 mod documents;
@@ -31,6 +32,7 @@ use sqlx::{AnyPool, Executor};
 pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
 pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use deployment::{DeployedResource, DeploymentRows, LiveKey, LiveSubscription, PlanLimitRow};
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};

@@ -174,6 +174,26 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<PlanRow> {
         let mut tx = self.pool.begin().await?;
+        // Invoices are computed from a plan's pricing: once a subscription has been on the plan,
+        // its price and currency are history and stay fixed (publish a new plan instead).
+        let stored: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT pricing, currency,
+                    CAST((SELECT COUNT(*) FROM subscription_periods WHERE plan_id = $1) AS BIGINT)
+               FROM plans WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((pricing, currency, used)) = stored {
+            let same_price = serde_json::from_str::<Pricing>(&pricing).ok().as_ref() == Some(&f.pricing);
+            if used > 0 && (!same_price || currency != f.currency) {
+                return Err(StoreError::Conflict(
+                    "the plan's pricing and currency are fixed once a subscription has used it; \
+                     create a new plan and move the subscriptions to it"
+                        .into(),
+                ));
+            }
+        }
         let row: Option<PlanRow> = sqlx::query_as(
             "UPDATE plans SET name = $2, description = $3, rate_limit = $4, quota = $5, pricing = $6, currency = $7,
                     requires_approval = $8, state = $9, row_version = row_version + 1, updated_at = $10

@@ -10,6 +10,9 @@ use crate::domain::ids::{new_id, now_ms};
 pub struct UsageRecord {
     pub api_id: String,
     pub subscription_id: Option<String>,
+    /// The subscription's plan when the calls were admitted.
+    #[serde(default)]
+    pub plan_id: Option<String>,
     pub minute: i64,
     pub status_class: String,
     pub requests: i64,
@@ -51,11 +54,11 @@ impl Store {
             return Ok(false);
         }
         const CHUNK: usize = 50;
-        const COLS: usize = 11;
+        const COLS: usize = 12;
         for chunk in rows.chunks(CHUNK) {
             let mut sql = String::from(
-                "INSERT INTO usage_rollups (id, batch_id, api_id, subscription_id, minute, status_class, requests,
-                                            bytes_in, bytes_out, latency_total, latency_upstream) VALUES ",
+                "INSERT INTO usage_rollups (id, batch_id, api_id, subscription_id, plan_id, minute, status_class,
+                                            requests, bytes_in, bytes_out, latency_total, latency_upstream) VALUES ",
             );
             for i in 0..chunk.len() {
                 let b = i * COLS;
@@ -74,6 +77,7 @@ impl Store {
                     .bind(batch_id)
                     .bind(&r.api_id)
                     .bind(r.subscription_id.as_deref())
+                    .bind(r.plan_id.as_deref())
                     .bind(r.minute)
                     .bind(&r.status_class)
                     .bind(r.requests)

@@ -233,7 +233,7 @@ async fn hostile_documents_are_refused_quickly() {
 
     eprintln!("hostile imports: 50 MB refused in {huge_elapsed:?}, billion laughs in {laughs_elapsed:?}");
     // Generous bounds for a debug build on a shared machine: "quickly" means no expansion.
-    assert!(laughs_elapsed < Duration::from_secs(5), "{laughs_elapsed:?}");
+    assert!(laughs_elapsed < Duration::from_secs(30), "{laughs_elapsed:?}");
     // The server is still healthy.
     assert_eq!(app.anonymous().get("/readyz").await.0, 200);
 }
