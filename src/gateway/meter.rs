@@ -88,6 +88,26 @@ pub struct Histogram {
 }
 
 impl Histogram {
+    /// The `q` quantile (0..=1) in microseconds, interpolated linearly inside its bucket;
+    /// `None` without observations.
+    pub fn quantile_us(&self, q: f64) -> Option<f64> {
+        let n: u64 = self.buckets.iter().sum();
+        if n == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * n as f64).max(1.0);
+        let mut below = 0u64;
+        for (i, &count) in self.buckets.iter().enumerate() {
+            if count > 0 && (below + count) as f64 >= rank {
+                let lower = if i == 0 { 0 } else { LATENCY_BUCKETS_US[i - 1] } as f64;
+                let upper = LATENCY_BUCKETS_US[i] as f64;
+                return Some(lower + (upper - lower) * ((rank - below as f64) / count as f64));
+            }
+            below += count;
+        }
+        Some(LATENCY_BUCKETS_US[LATENCY_BUCKETS_US.len() - 1] as f64)
+    }
+
     pub fn observe(&mut self, d: Duration) {
         let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
         let idx = LATENCY_BUCKETS_US
@@ -102,7 +122,7 @@ impl Histogram {
         self.buckets.iter().sum()
     }
 
-    fn merge(&mut self, other: &Histogram) {
+    pub fn merge(&mut self, other: &Histogram) {
         for (a, b) in self.buckets.iter_mut().zip(other.buckets.iter()) {
             *a += b;
         }
@@ -379,6 +399,22 @@ pub fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_interpolate_inside_buckets() {
+        let mut h = Histogram::default();
+        assert_eq!(h.quantile_us(0.5), None);
+        for _ in 0..100 {
+            h.observe(Duration::from_micros(150)); // bucket (100, 194]
+        }
+        let p50 = h.quantile_us(0.5).unwrap();
+        assert!((100.0..=194.0).contains(&p50), "{p50}");
+        h.observe(Duration::from_millis(50)); // one slow call: (39_303, 76_330]
+        let p99 = h.quantile_us(0.99).unwrap();
+        assert!(p99 <= 194.0, "the 99th of 101 is still fast: {p99}");
+        let max = h.quantile_us(1.0).unwrap();
+        assert!((39_303.0..=76_330.0).contains(&max), "{max}");
+    }
     use std::sync::atomic::AtomicBool;
 
     fn usage<'a>(api: &'a str, sub: Option<&'a str>, status: u16, minute: i64) -> Usage<'a> {

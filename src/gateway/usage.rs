@@ -66,6 +66,21 @@ impl From<&Histogram> for StoredHistogram {
     }
 }
 
+impl StoredHistogram {
+    /// Back to a histogram (unknown extra buckets are folded into the last one).
+    pub fn to_histogram(&self) -> Histogram {
+        let mut h = Histogram {
+            sum_us: self.sum_us,
+            ..Histogram::default()
+        };
+        let last = h.buckets.len() - 1;
+        for (i, &count) in self.buckets.iter().enumerate() {
+            h.buckets[i.min(last)] += count;
+        }
+        h
+    }
+}
+
 /// Rows as the store keeps them.
 pub fn to_records(rows: &[UsageRow]) -> Vec<UsageRecord> {
     rows.iter()

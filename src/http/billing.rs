@@ -323,6 +323,21 @@ async fn visible_invoice(app: &AppState, auth: &Auth, id: &str) -> Result<(Invoi
     Ok((invoice, issuer))
 }
 
+/// An invoice the caller may finalize or void: its customer may see it but not change it (403).
+async fn managed_invoice(app: &AppState, auth: &Auth, id: &str) -> Result<InvoiceRow, ApiError> {
+    let (invoice, issuer) = visible_invoice(app, auth, id).await?;
+    if !issuer {
+        return Err(ApiError::forbidden(
+            "only the issuing organization's admins may do this",
+        ));
+    }
+    auth.check(
+        auth.subject.authorize(&invoice.org_id, Permission::ManageBilling),
+        "invoice",
+    )?;
+    Ok(invoice)
+}
+
 /// One invoice with its lines (a draft is recomputed first).
 #[utoipa::path(get, path = "/invoices/{invoice_id}", tag = "billing",
     security(("session" = []), ("bearer" = [])),
@@ -374,11 +389,7 @@ pub async fn finalize_invoice(
     auth: Auth,
     Path(invoice_id): Path<String>,
 ) -> Result<Json<Invoice>, ApiError> {
-    let (invoice, _) = visible_invoice(&app, &auth, &invoice_id).await?;
-    auth.check(
-        auth.subject.authorize(&invoice.org_id, Permission::ManageBilling),
-        "invoice",
-    )?;
+    let invoice = managed_invoice(&app, &auth, &invoice_id).await?;
     let mut entry = audit(&auth, "invoice.finalized", "invoice", json!({}));
     entry.org_id = Some(invoice.org_id.clone());
     entry.target_id = invoice.id.clone();
@@ -415,11 +426,7 @@ pub async fn void_invoice(
     Path(invoice_id): Path<String>,
     ApiJson(req): ApiJson<VoidRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
-    let (invoice, _) = visible_invoice(&app, &auth, &invoice_id).await?;
-    auth.check(
-        auth.subject.authorize(&invoice.org_id, Permission::ManageBilling),
-        "invoice",
-    )?;
+    let invoice = managed_invoice(&app, &auth, &invoice_id).await?;
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::invalid_field("/reason", "must be 1 to 500 characters"));

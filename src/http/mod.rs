@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod apis;
 pub mod applications;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod authn;
 pub mod billing;
 pub mod catalog;
 pub mod documents;
+pub mod exports;
 pub mod extract;
 pub mod gateway;
 pub mod middleware;
@@ -107,6 +109,8 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(applications::routes())
         .merge(subscriptions::routes())
         .merge(billing::routes())
+        .merge(analytics::routes())
+        .merge(exports::routes())
         .merge(admin::routes())
         .merge(gateway::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

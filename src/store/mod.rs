@@ -3,6 +3,7 @@
 //! `CAST` on aggregates. Type mistakes surface at run time, so every store path is exercised
 //! by the black-box tests on both backends.
 
+mod analytics;
 mod apis;
 mod applications;
 mod audit;
@@ -29,6 +30,9 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+pub use analytics::{
+    InvoiceExportQuery, InvoiceExportRow, TopRow, UsageExportQuery, UsageExportRow, UsageFact, UsageQuery,
+};
 pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
 pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};

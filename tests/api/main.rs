@@ -3,6 +3,7 @@
 
 mod accounts;
 mod authz;
+mod billing;
 mod consumer;
 mod errors;
 mod gateway;

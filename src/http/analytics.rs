@@ -1,0 +1,456 @@
+//! Usage analytics: time series of calls, errors, bytes and latency percentiles (from the
+//! gateway's histograms, gateway and upstream time apart), grouped and filtered by API,
+//! version, application, subscription and plan; and top lists. Scoped like billing: your own
+//! applications, an organization's APIs (`org`), or everything (`all=true`, operators).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::authn::Auth;
+use super::billing::ScopeParams;
+use super::extract::ApiQuery;
+use crate::app::AppState;
+use crate::domain::ids::{now_ms, to_datetime};
+use crate::error::{ApiError, Problem};
+use crate::gateway::meter::Histogram;
+use crate::gateway::usage::StoredHistogram;
+use crate::store::{UsageFact, UsageQuery};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(usage_series)).routes(routes!(top))
+}
+
+/// Most points a series may have (range ÷ granularity).
+const MAX_POINTS: i64 = 1_500;
+/// Most series in one answer (the busiest are kept).
+const MAX_SERIES: usize = 200;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    Minute,
+    #[default]
+    Hour,
+    Day,
+}
+
+impl Granularity {
+    fn minutes(self) -> i64 {
+        match self {
+            Granularity::Minute => 1,
+            Granularity::Hour => 60,
+            Granularity::Day => 1440,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesParams {
+    /// Start (RFC 3339; default 24 hours ago), rounded down to the granularity.
+    pub from: Option<DateTime<Utc>>,
+    /// End, exclusive (default now).
+    pub to: Option<DateTime<Utc>>,
+    /// `minute`, `hour` (default) or `day`.
+    pub granularity: Option<Granularity>,
+    /// Comma-separated: `api` (all versions of an API), `version` (one API version),
+    /// `application`, `subscription`, `plan`. Default: one series for everything.
+    pub group_by: Option<String>,
+    pub org: Option<String>,
+    #[serde(default)]
+    pub all: bool,
+    /// Only this API version.
+    pub api_id: Option<String>,
+    pub application_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub plan_id: Option<String>,
+}
+
+/// Latency percentiles in milliseconds, estimated from the gateway's fixed-bucket histograms.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Latency {
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub mean_ms: Option<f64>,
+}
+
+impl Latency {
+    fn of(h: &Histogram) -> Self {
+        let n: u64 = h.buckets.iter().sum();
+        let ms = |us: Option<f64>| us.map(|v| v.round() / 1000.0);
+        Latency {
+            p50_ms: ms(h.quantile_us(0.50)),
+            p95_ms: ms(h.quantile_us(0.95)),
+            p99_ms: ms(h.quantile_us(0.99)),
+            mean_ms: ms((n > 0).then(|| h.sum_us as f64 / n as f64)),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Acc {
+    success: i64,
+    redirects: i64,
+    client_errors: i64,
+    server_errors: i64,
+    limited: i64,
+    bytes_in: i64,
+    bytes_out: i64,
+    total: Histogram,
+    upstream: Histogram,
+}
+
+impl Acc {
+    fn add(&mut self, f: &UsageFact) {
+        match f.status_class.as_str() {
+            "2xx" => self.success += f.requests,
+            "3xx" => self.redirects += f.requests,
+            "4xx" => self.client_errors += f.requests,
+            "5xx" => self.server_errors += f.requests,
+            _ => self.limited += f.requests,
+        }
+        self.bytes_in += f.bytes_in;
+        self.bytes_out += f.bytes_out;
+        for (json, into) in [
+            (&f.latency_total, &mut self.total),
+            (&f.latency_upstream, &mut self.upstream),
+        ] {
+            if let Ok(h) = serde_json::from_str::<StoredHistogram>(json) {
+                into.merge(&h.to_histogram());
+            }
+        }
+    }
+
+    fn requests(&self) -> i64 {
+        self.success + self.redirects + self.client_errors + self.server_errors
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Point {
+    pub start: DateTime<Utc>,
+    /// Calls answered (any status), not counting those refused by a rate limit or quota.
+    pub requests: i64,
+    pub success: i64,
+    pub redirects: i64,
+    pub client_errors: i64,
+    pub server_errors: i64,
+    /// Calls refused by the rate limit or quota (429 from the gateway).
+    pub limited: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    /// Gateway time: request received → response sent.
+    pub latency: Latency,
+    /// Upstream time: request forwarded → response head received.
+    pub upstream_latency: Latency,
+}
+
+/// What a series is grouped by (fields not grouped by are absent).
+#[derive(Debug, Default, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+pub struct GroupKey {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_context: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Series {
+    pub group: GroupKey,
+    pub total_requests: i64,
+    /// One point per bucket of the range, zero-filled.
+    pub points: Vec<Point>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageSeries {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    #[schema(value_type = String, example = "hour")]
+    pub granularity: &'static str,
+    pub series: Vec<Series>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Grouping {
+    api: bool,
+    version: bool,
+    application: bool,
+    subscription: bool,
+    plan: bool,
+}
+
+impl Grouping {
+    fn parse(raw: Option<&str>) -> Result<Grouping, ApiError> {
+        let mut g = Grouping::default();
+        for part in raw.unwrap_or("").split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "api" => g.api = true,
+                "version" => g.version = true,
+                "application" => g.application = true,
+                "subscription" => g.subscription = true,
+                "plan" => g.plan = true,
+                other => {
+                    return Err(ApiError::bad_request(format!(
+                        "group_by `{other}` is not one of api, version, application, subscription, plan"
+                    )));
+                }
+            }
+        }
+        Ok(g)
+    }
+
+    fn key(self, f: &UsageFact) -> GroupKey {
+        let pick = |on: bool, v: &str| on.then(|| v.to_owned());
+        let pick_opt = |on: bool, v: &Option<String>| if on { Some(v.clone().unwrap_or_default()) } else { None };
+        GroupKey {
+            api_context: pick(self.api, &f.api_context),
+            api_name: pick(self.api || self.version, &f.api_name),
+            api_id: pick(self.version, &f.api_id),
+            api_version: pick(self.version, &f.api_version),
+            application_id: pick_opt(self.application, &f.application_id),
+            application_name: pick_opt(self.application, &f.application_name),
+            subscription_id: pick_opt(self.subscription, &f.subscription_id),
+            plan_id: pick_opt(self.plan, &f.plan_id),
+            plan_name: pick_opt(self.plan, &f.plan_name),
+        }
+    }
+}
+
+fn optional_id(raw: &Option<String>, what: &'static str) -> Result<Option<String>, ApiError> {
+    match raw {
+        Some(id) if !crate::domain::ids::is_uuid(id) => Err(ApiError::bad_request(format!("{what} must be a UUID"))),
+        other => Ok(other.clone()),
+    }
+}
+
+/// The range in whole buckets: `[from, to)` in epoch minutes, at most `max_points` buckets.
+fn range(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    g: Granularity,
+    max_points: i64,
+) -> Result<(i64, i64), ApiError> {
+    let now_min = now_ms().div_euclid(60_000);
+    let to_min = to.map_or(now_min + 1, |t| t.timestamp_millis().div_euclid(60_000));
+    let from_min = from.map_or(to_min - 24 * 60, |t| t.timestamp_millis().div_euclid(60_000));
+    let step = g.minutes();
+    let (from_min, to_min) = (
+        from_min.div_euclid(step) * step,
+        (to_min + step - 1).div_euclid(step) * step,
+    );
+    if to_min <= from_min {
+        return Err(ApiError::bad_request("`to` must be after `from`"));
+    }
+    if (to_min - from_min) / step > max_points {
+        return Err(ApiError::bad_request(format!(
+            "the range has more than {max_points} points at this granularity; choose a coarser one or a shorter range"
+        )));
+    }
+    Ok((from_min, to_min))
+}
+
+/// Usage over time: calls, errors by class, calls refused by limits, bytes and latency
+/// percentiles, per bucket and group.
+#[utoipa::path(get, path = "/analytics/usage", tag = "billing",
+    security(("session" = []), ("bearer" = [])),
+    params(SeriesParams),
+    responses(
+        (status = 200, body = UsageSeries),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn usage_series(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<SeriesParams>,
+) -> Result<Json<UsageSeries>, ApiError> {
+    let scope = ScopeParams {
+        org: p.org.clone(),
+        all: p.all,
+    }
+    .resolve(&auth)?;
+    let granularity = p.granularity.unwrap_or_default();
+    let grouping = Grouping::parse(p.group_by.as_deref())?;
+    let (from_min, to_min) = range(p.from, p.to, granularity, MAX_POINTS)?;
+    let q = UsageQuery {
+        scope,
+        from_minute: from_min,
+        to_minute: to_min,
+        api_id: optional_id(&p.api_id, "api_id")?,
+        application_id: optional_id(&p.application_id, "application_id")?,
+        subscription_id: optional_id(&p.subscription_id, "subscription_id")?,
+        plan_id: optional_id(&p.plan_id, "plan_id")?,
+    };
+    let step = granularity.minutes();
+    let mut groups: BTreeMap<GroupKey, BTreeMap<i64, Acc>> = BTreeMap::new();
+    app.store
+        .fold_usage(&q, |f| {
+            let bucket = f.minute.div_euclid(step) * step;
+            groups
+                .entry(grouping.key(&f))
+                .or_default()
+                .entry(bucket)
+                .or_default()
+                .add(&f);
+        })
+        .await?;
+    let mut series: Vec<Series> = groups
+        .into_iter()
+        .map(|(group, buckets)| {
+            let total_requests = buckets.values().map(Acc::requests).sum();
+            let empty = Acc::default();
+            let points = (0..(to_min - from_min) / step)
+                .map(|i| {
+                    let start = from_min + i * step;
+                    let a = buckets.get(&start).unwrap_or(&empty);
+                    Point {
+                        start: to_datetime(start * 60_000),
+                        requests: a.requests(),
+                        success: a.success,
+                        redirects: a.redirects,
+                        client_errors: a.client_errors,
+                        server_errors: a.server_errors,
+                        limited: a.limited,
+                        bytes_in: a.bytes_in,
+                        bytes_out: a.bytes_out,
+                        latency: Latency::of(&a.total),
+                        upstream_latency: Latency::of(&a.upstream),
+                    }
+                })
+                .collect();
+            Series {
+                group,
+                total_requests,
+                points,
+            }
+        })
+        .collect();
+    series.sort_by(|a, b| {
+        b.total_requests
+            .cmp(&a.total_requests)
+            .then_with(|| a.group.cmp(&b.group))
+    });
+    series.truncate(MAX_SERIES);
+    Ok(Json(UsageSeries {
+        from: to_datetime(from_min * 60_000),
+        to: to_datetime(to_min * 60_000),
+        granularity: match granularity {
+            Granularity::Minute => "minute",
+            Granularity::Hour => "hour",
+            Granularity::Day => "day",
+        },
+        series,
+    }))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Dimension {
+    Api,
+    Application,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TopParams {
+    /// `api` (per API version) or `application`.
+    pub dimension: Dimension,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// 1 to 100 (default 10).
+    pub limit: Option<u32>,
+    pub org: Option<String>,
+    #[serde(default)]
+    pub all: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopEntry {
+    pub id: String,
+    pub name: String,
+    /// API version (empty for applications).
+    pub version: String,
+    pub requests: i64,
+    pub client_errors: i64,
+    pub server_errors: i64,
+    pub limited: i64,
+    pub bytes_out: i64,
+}
+
+/// The busiest APIs or applications in a range (default: the last 24 hours).
+#[utoipa::path(get, path = "/analytics/top", tag = "billing",
+    security(("session" = []), ("bearer" = [])),
+    params(TopParams),
+    responses(
+        (status = 200, body = Vec<TopEntry>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn top(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiQuery(p): ApiQuery<TopParams>,
+) -> Result<Json<Vec<TopEntry>>, ApiError> {
+    let scope = ScopeParams {
+        org: p.org.clone(),
+        all: p.all,
+    }
+    .resolve(&auth)?;
+    let limit = p.limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 100"));
+    }
+    // A top list has no points, so any range is fine.
+    let (from_min, to_min) = range(p.from, p.to, Granularity::Minute, i64::MAX)?;
+    let q = UsageQuery {
+        scope,
+        from_minute: from_min,
+        to_minute: to_min,
+        ..UsageQuery::default()
+    };
+    let rows = app
+        .store
+        .top_usage(&q, matches!(p.dimension, Dimension::Application), i64::from(limit))
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| TopEntry {
+                id: r.id,
+                name: r.name,
+                version: r.version,
+                requests: r.requests,
+                client_errors: r.client_errors,
+                server_errors: r.server_errors,
+                limited: r.limited,
+                bytes_out: r.bytes_out,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,294 @@
+//! Reading usage back: per-minute facts for analytics, per-day rows for billing exports, and
+//! invoice lines for exports. Large reads are streamed row by row into a callback or a bounded
+//! channel, so memory does not grow with the number of rows.
+
+use futures_util::TryStreamExt;
+use sqlx::AssertSqlSafe;
+use tokio::sync::mpsc;
+
+use super::billing::InvoiceScope;
+use super::{Store, StoreResult};
+
+/// Which usage rows: a scope, a time range in epoch minutes `[from, to)`, optional filters.
+#[derive(Debug, Clone, Default)]
+pub struct UsageQuery {
+    pub scope: InvoiceScope,
+    pub from_minute: i64,
+    pub to_minute: i64,
+    pub api_id: Option<String>,
+    pub application_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub plan_id: Option<String>,
+}
+
+/// One stored rollup with the names analytics groups by.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UsageFact {
+    pub minute: i64,
+    pub status_class: String,
+    pub requests: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    pub latency_total: String,
+    pub latency_upstream: String,
+    pub api_id: String,
+    pub api_name: String,
+    pub api_context: String,
+    pub api_version: String,
+    pub application_id: Option<String>,
+    pub application_name: Option<String>,
+    pub subscription_id: Option<String>,
+    pub plan_id: Option<String>,
+    pub plan_name: Option<String>,
+}
+
+/// Joins and filters shared by analytics and the top lists ($1..$8).
+const USAGE_FROM: &str = "FROM usage_rollups r
+      JOIN apis p ON p.id = r.api_id
+      LEFT JOIN subscriptions s ON s.id = r.subscription_id
+      LEFT JOIN applications a ON a.id = s.application_id
+      LEFT JOIN plans pl ON pl.id = COALESCE(r.plan_id, s.plan_id)
+     WHERE r.minute >= $1 AND r.minute < $2
+       AND ($3 = '' OR p.org_id = $3) AND ($4 = '' OR a.owner_id = $4)
+       AND ($5 = '' OR r.api_id = $5) AND ($6 = '' OR s.application_id = $6)
+       AND ($7 = '' OR r.subscription_id = $7) AND ($8 = '' OR COALESCE(r.plan_id, s.plan_id) = $8)";
+
+fn bind_usage<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    u: &'q UsageQuery,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    q.bind(u.from_minute)
+        .bind(u.to_minute)
+        .bind(u.scope.org_id.as_deref().unwrap_or(""))
+        .bind(u.scope.customer_id.as_deref().unwrap_or(""))
+        .bind(u.api_id.as_deref().unwrap_or(""))
+        .bind(u.application_id.as_deref().unwrap_or(""))
+        .bind(u.subscription_id.as_deref().unwrap_or(""))
+        .bind(u.plan_id.as_deref().unwrap_or(""))
+}
+
+/// Totals for one API or application in a top list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopRow {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub requests: i64,
+    pub client_errors: i64,
+    pub server_errors: i64,
+    pub limited: i64,
+    pub bytes_out: i64,
+}
+
+/// One row of the usage export: a subscription's use of one plan on one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct UsageExportRow {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    pub subscription_id: String,
+    pub plan_id: String,
+    pub org_id: String,
+    pub api_id: String,
+    pub api_name: String,
+    pub api_version: String,
+    pub application_id: String,
+    pub application_name: String,
+    pub customer_id: String,
+    pub customer_email: String,
+    pub plan_name: String,
+    pub requests: i64,
+    pub billable_requests: i64,
+    pub client_errors: i64,
+    pub server_errors: i64,
+    pub limited: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+}
+
+/// Usage export rows in (day, subscription, plan) order; $1..$4 range and scope, $5..$7 the
+/// cursor, $8 the limit.
+const USAGE_EXPORT: &str = "SELECT g.* FROM (
+    SELECT r.minute / 1440 AS day, r.subscription_id AS subscription_id,
+           COALESCE(r.plan_id, s.plan_id) AS plan_id,
+           MAX(p.org_id) AS org_id, MAX(p.id) AS api_id, MAX(p.name) AS api_name, MAX(p.version) AS api_version,
+           MAX(a.id) AS application_id, MAX(a.name) AS application_name, MAX(a.owner_id) AS customer_id,
+           MAX(u.email) AS customer_email, COALESCE(MAX(pl.name), '') AS plan_name,
+           CAST(SUM(CASE WHEN r.status_class <> 'limited' THEN r.requests ELSE 0 END) AS BIGINT) AS requests,
+           CAST(SUM(CASE WHEN r.status_class IN ('2xx', '3xx') THEN r.requests ELSE 0 END) AS BIGINT) AS billable_requests,
+           CAST(SUM(CASE WHEN r.status_class = '4xx' THEN r.requests ELSE 0 END) AS BIGINT) AS client_errors,
+           CAST(SUM(CASE WHEN r.status_class = '5xx' THEN r.requests ELSE 0 END) AS BIGINT) AS server_errors,
+           CAST(SUM(CASE WHEN r.status_class = 'limited' THEN r.requests ELSE 0 END) AS BIGINT) AS limited,
+           CAST(SUM(r.bytes_in) AS BIGINT) AS bytes_in, CAST(SUM(r.bytes_out) AS BIGINT) AS bytes_out
+      FROM usage_rollups r
+      JOIN subscriptions s ON s.id = r.subscription_id
+      JOIN applications a ON a.id = s.application_id
+      JOIN apis p ON p.id = s.api_id
+      JOIN users u ON u.id = a.owner_id
+      LEFT JOIN plans pl ON pl.id = COALESCE(r.plan_id, s.plan_id)
+     WHERE r.minute >= $1 AND r.minute < $2 AND ($3 = '' OR p.org_id = $3) AND ($4 = '' OR a.owner_id = $4)
+     GROUP BY r.minute / 1440, r.subscription_id, COALESCE(r.plan_id, s.plan_id)
+  ) g
+  WHERE g.day > $5 OR (g.day = $5 AND (g.subscription_id > $6 OR (g.subscription_id = $6 AND g.plan_id > $7)))
+  ORDER BY g.day, g.subscription_id, g.plan_id
+  LIMIT $8";
+
+/// Usage export: a scope and a range of UTC days `[from_day, to_day)`.
+#[derive(Debug, Clone, Default)]
+pub struct UsageExportQuery {
+    pub scope: InvoiceScope,
+    pub from_day: i64,
+    pub to_day: i64,
+}
+
+/// An invoice line with its invoice, as the invoice export's CSV has them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceExportRow {
+    pub invoice_id: String,
+    pub number: Option<i64>,
+    pub org_id: String,
+    pub customer_id: String,
+    pub customer_email: String,
+    pub period_start: i64,
+    pub period_end: i64,
+    pub currency: String,
+    pub status: String,
+    pub total_minor: i64,
+    #[sqlx(flatten)]
+    pub line: super::InvoiceLineRow,
+}
+
+/// Which invoices an export covers: a scope, periods starting in `[from, to)` (epoch ms) and
+/// optionally one status.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceExportQuery {
+    pub scope: InvoiceScope,
+    pub from: i64,
+    pub to: i64,
+    pub status: Option<String>,
+}
+
+impl Store {
+    /// Feed every matching rollup to `f`, streaming.
+    pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact)) -> StoreResult<()> {
+        let sql = format!(
+            "SELECT r.minute, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
+                    r.latency_upstream, p.id AS api_id, p.name AS api_name, p.context AS api_context,
+                    p.version AS api_version, s.application_id, a.name AS application_name, r.subscription_id,
+                    COALESCE(r.plan_id, s.plan_id) AS plan_id, pl.name AS plan_name
+             {USAGE_FROM}"
+        );
+        let mut rows = bind_usage(sqlx::query_as::<_, UsageFact>(AssertSqlSafe(sql)), q).fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            f(row);
+        }
+        Ok(())
+    }
+
+    /// The APIs (`by_application = false`) or applications with the most answered calls.
+    pub async fn top_usage(&self, q: &UsageQuery, by_application: bool, limit: i64) -> StoreResult<Vec<TopRow>> {
+        let (id, name, version, extra) = if by_application {
+            (
+                "s.application_id",
+                "MAX(a.name)",
+                "''",
+                "AND r.subscription_id IS NOT NULL",
+            )
+        } else {
+            ("r.api_id", "MAX(p.name)", "MAX(p.version)", "")
+        };
+        let sql = format!(
+            "SELECT {id} AS id, {name} AS name, {version} AS version,
+                    CAST(SUM(CASE WHEN r.status_class <> 'limited' THEN r.requests ELSE 0 END) AS BIGINT) AS requests,
+                    CAST(SUM(CASE WHEN r.status_class = '4xx' THEN r.requests ELSE 0 END) AS BIGINT) AS client_errors,
+                    CAST(SUM(CASE WHEN r.status_class = '5xx' THEN r.requests ELSE 0 END) AS BIGINT) AS server_errors,
+                    CAST(SUM(CASE WHEN r.status_class = 'limited' THEN r.requests ELSE 0 END) AS BIGINT) AS limited,
+                    CAST(SUM(r.bytes_out) AS BIGINT) AS bytes_out
+             {USAGE_FROM} {extra}
+             GROUP BY {id}
+             ORDER BY requests DESC, id
+             LIMIT $9"
+        );
+        Ok(bind_usage(sqlx::query_as::<_, TopRow>(AssertSqlSafe(sql)), q)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// One page of the usage export after `after` = (day, subscription, plan).
+    pub async fn usage_export_page(
+        &self,
+        q: &UsageExportQuery,
+        after: Option<(i64, String, String)>,
+        limit: i64,
+    ) -> StoreResult<Vec<UsageExportRow>> {
+        let (day, sub, plan) = after.unwrap_or((i64::MIN, String::new(), String::new()));
+        let from_minute = q.from_day.max(day) * 1440;
+        Ok(sqlx::query_as(AssertSqlSafe(USAGE_EXPORT))
+            .bind(from_minute)
+            .bind(q.to_day * 1440)
+            .bind(q.scope.org_id.as_deref().unwrap_or(""))
+            .bind(q.scope.customer_id.as_deref().unwrap_or(""))
+            .bind(day)
+            .bind(sub)
+            .bind(plan)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Every usage export row, in order, into `out` (bounded: a slow reader slows the query).
+    /// Stops quietly when the receiver goes away.
+    pub async fn stream_usage_export(
+        &self,
+        q: &UsageExportQuery,
+        out: mpsc::Sender<UsageExportRow>,
+    ) -> StoreResult<()> {
+        let mut rows = sqlx::query_as::<_, UsageExportRow>(AssertSqlSafe(USAGE_EXPORT))
+            .bind(q.from_day * 1440)
+            .bind(q.to_day * 1440)
+            .bind(q.scope.org_id.as_deref().unwrap_or(""))
+            .bind(q.scope.customer_id.as_deref().unwrap_or(""))
+            .bind(i64::MIN)
+            .bind("")
+            .bind("")
+            .bind(i64::MAX)
+            .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            if out.send(row).await.is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every invoice line of the matching invoices, in (period, invoice, position) order.
+    pub async fn stream_invoice_export(
+        &self,
+        q: &InvoiceExportQuery,
+        out: mpsc::Sender<InvoiceExportRow>,
+    ) -> StoreResult<()> {
+        let mut rows = sqlx::query_as::<_, InvoiceExportRow>(
+            "SELECT i.number, i.org_id, i.customer_id, u.email AS customer_email, i.period_start,
+                    i.period_end, i.currency, i.status, i.total_minor,
+                    l.invoice_id, l.position, l.subscription_id, l.api_id, l.api_name, l.api_version, l.application_id,
+                    l.application_name, l.plan_id, l.plan_name, l.kind, l.tier, l.description, l.quantity,
+                    l.unit_price_micros, l.prorated_seconds, l.period_seconds, l.amount_minor
+               FROM invoices i JOIN users u ON u.id = i.customer_id JOIN invoice_lines l ON l.invoice_id = i.id
+              WHERE i.period_start >= $1 AND i.period_start < $2
+                AND ($3 = '' OR i.org_id = $3) AND ($4 = '' OR i.customer_id = $4) AND ($5 = '' OR i.status = $5)
+              ORDER BY i.period_start, i.id, l.position",
+        )
+        .bind(q.from)
+        .bind(q.to)
+        .bind(q.scope.org_id.as_deref().unwrap_or(""))
+        .bind(q.scope.customer_id.as_deref().unwrap_or(""))
+        .bind(q.status.as_deref().unwrap_or(""))
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            if out.send(row).await.is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}

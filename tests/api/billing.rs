@@ -1,0 +1,553 @@
+//! Monetization end to end: calls through the real gateway on four priced plans, across a
+//! billing-period boundary and a mid-period plan change, invoiced, finalized and exported; the
+//! expected amounts are computed here, independently of the server's pricing code.
+//!
+//! The billing period is one minute (`billing_period = "1m"`) so a test can cross a boundary.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::DateTime;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::gateway::{Upstream, plan, publish_api};
+use crate::helpers::{Client, TestApp};
+
+const PERIOD_MS: i64 = 60_000;
+
+fn ms(v: &Value) -> i64 {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
+        .unwrap()
+        .timestamp_millis()
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Sleep until `at_ms` (wall clock) has passed.
+async fn sleep_until(at_ms: i64) {
+    let wait = at_ms - now_ms();
+    if wait > 0 {
+        tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+    }
+}
+
+async fn gateway_calls(gw: &str, key: &str, n: u32) {
+    let http = reqwest::Client::new();
+    for _ in 0..n {
+        let r = http
+            .get(format!("{gw}/bill/v1/items/1"))
+            .header("apikey", key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    }
+}
+
+/// Half-to-even rounding of a non-negative fraction, written apart from the server's.
+fn round_even(num: i128, den: i128) -> i64 {
+    let (q, r) = (num / den, num % den);
+    let up = match (2 * r).cmp(&den) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => q % 2 == 1,
+        std::cmp::Ordering::Less => false,
+    };
+    (q + i128::from(up)) as i64
+}
+
+/// Whole seconds of [from, to) inside [start, end).
+fn secs(from: i64, to: Option<i64>, start: i64, end: i64) -> i64 {
+    let a = from.max(start) / 1000;
+    let b = to.unwrap_or(i64::MAX).min(end) / 1000;
+    (b - a).max(0)
+}
+
+/// An expected line: (application, plan name, kind, tier, quantity, amount in cents).
+type Line = (String, String, String, Option<i64>, i64, i64);
+
+struct Expect {
+    lines: Vec<Line>,
+}
+
+impl Expect {
+    fn new() -> Self {
+        Expect { lines: Vec::new() }
+    }
+    fn fee(&mut self, app: &str, plan: &str, fee_cents: i64, seconds: i64) {
+        let amount = round_even(i128::from(fee_cents) * i128::from(seconds), 60);
+        self.lines
+            .push((app.into(), plan.into(), "fee".into(), None, 1, amount));
+    }
+    fn usage(&mut self, app: &str, plan: &str, calls: i64, micros: i64) {
+        // micros → cents: divide by 10,000.
+        let amount = round_even(i128::from(calls) * i128::from(micros), 10_000);
+        self.lines
+            .push((app.into(), plan.into(), "usage".into(), None, calls, amount));
+    }
+    fn tier(&mut self, app: &str, plan: &str, tier: i64, calls: i64, micros: i64) {
+        let amount = round_even(i128::from(calls) * i128::from(micros), 10_000);
+        self.lines
+            .push((app.into(), plan.into(), "tier".into(), Some(tier), calls, amount));
+    }
+    /// Graduated tiers 1..5 at 0.10, 6..20 at 0.05, the rest at 0.01.
+    fn graduated(&mut self, app: &str, plan: &str, calls: i64) {
+        let bands = [(1, 5, 100_000), (2, 20, 50_000), (3, i64::MAX, 10_000)];
+        let mut below = 0;
+        for (tier, top, price) in bands {
+            let q = calls.min(top) - below;
+            if q > 0 || (tier == 1 && calls == 0) {
+                self.tier(app, plan, tier, q.max(0), price);
+            }
+            below = top;
+            if below >= calls {
+                break;
+            }
+        }
+    }
+    fn total(&self) -> i64 {
+        self.lines.iter().map(|l| l.5).sum()
+    }
+}
+
+fn actual_lines(invoice: &Value) -> Vec<Line> {
+    invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["application_name"].as_str().unwrap().to_owned(),
+                l["plan_name"].as_str().unwrap().to_owned(),
+                l["kind"].as_str().unwrap().to_owned(),
+                l["tier"].as_i64(),
+                l["quantity"].as_i64().unwrap(),
+                l["amount_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn application(dev: &Client, name: &str, api: &str, plan: &str) -> (String, String, Value) {
+    let (s, application, _) = dev
+        .call(Method::POST, "/api/v1/applications", Some(json!({"name": name})))
+        .await;
+    assert_eq!(s, 201, "{application}");
+    let app_id = application["id"].as_str().unwrap().to_owned();
+    let (s, sub, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/subscriptions"),
+            Some(json!({"api_id": api, "plan_id": plan})),
+        )
+        .await;
+    assert_eq!(s, 201, "{sub}");
+    let (_, key, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/keys"),
+            Some(json!({"name": "k"})),
+        )
+        .await;
+    (app_id, key["secret"].as_str().unwrap().to_owned(), sub)
+}
+
+/// The developer's invoice for the period starting at `start`.
+async fn invoice_for(client: &Client, query: &str, start: i64) -> Value {
+    let (s, page, _) = client
+        .get(&format!("/api/v1/invoices?lines=true&limit=200{query}"))
+        .await;
+    assert_eq!(s, 200, "{page}");
+    let found: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| ms(&i["period_start"]) == start)
+        .collect();
+    assert_eq!(found.len(), 1, "one invoice for the period starting {start}: {page}");
+    found[0].clone()
+}
+
+/// Read the whole JSON usage export page by page.
+async fn usage_json(client: &Client, query: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/exports/usage?format=json&limit=2{query}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let (s, page, _) = client.get(&path).await;
+        assert_eq!(s, 200, "{page}");
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+async fn csv_rows(client: &Client, path: &str) -> Vec<BTreeMap<String, String>> {
+    let resp = client.request(Method::GET, path).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = resp.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+fn as_strings(item: &Value) -> BTreeMap<String, String> {
+    item.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k.clone(), s)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_plan_change() {
+    let app = TestApp::spawn_with(|c| {
+        c.billing_period = "1m".into();
+        c.usage_flush_interval = Duration::from_millis(100);
+        // Finalized by the test, not by the biller.
+        c.invoice_grace_period = Duration::from_secs(3600);
+    })
+    .await;
+    let upstream = Upstream::start("billing").await;
+    let (org, admin, publisher, _) = app.org_with_members("bill").await;
+    let usd = |name: &str, pricing: Value| json!({"name": name, "pricing": pricing, "currency": "USD"});
+    let free = plan(&publisher, &org, usd("Free", json!({"model": "free"}))).await;
+    let flat = plan(
+        &publisher,
+        &org,
+        usd("Flat", json!({"model": "flat", "fee_minor": 1000})),
+    )
+    .await;
+    let per_call = plan(
+        &publisher,
+        &org,
+        usd(
+            "PerCall",
+            json!({"model": "per_call", "price_micros": 25_000, "included_calls": 10, "fee_minor": 500}),
+        ),
+    )
+    .await;
+    let graduated = plan(
+        &publisher,
+        &org,
+        usd(
+            "Graduated",
+            json!({"model": "graduated", "tiers": [
+                {"up_to": 5, "price_micros": 100_000}, {"up_to": 20, "price_micros": 50_000}, {"price_micros": 10_000}]}),
+        ),
+    )
+    .await;
+    let api = publish_api(&publisher, &org, "bill", &free, json!([{"url": upstream.url}])).await;
+    let (s, b, h) = publisher.get(&format!("/api/v1/apis/{api}")).await;
+    assert_eq!(s, 200, "{b}");
+    let etag = h["etag"].to_str().unwrap().to_owned();
+    let (s, b, _) = send_patch(
+        &publisher,
+        &format!("/api/v1/apis/{api}"),
+        &etag,
+        json!({"plan_ids": [free, flat, per_call, graduated]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    // Pricing of a plan is history once subscribed; changing it is refused later on.
+
+    // Start early in a period so that the first period's calls finish inside it.
+    if now_ms() % PERIOD_MS > 35_000 {
+        sleep_until((now_ms() / PERIOD_MS + 1) * PERIOD_MS + 200).await;
+    }
+    let dev = app.developer("payer@bill.example").await;
+    let (_, k_free, s_free) = application(&dev, "a-free", &api, &free).await;
+    let (_, k_flat, s_flat) = application(&dev, "b-flat", &api, &flat).await;
+    let (_, k_call, s_call) = application(&dev, "c-percall", &api, &per_call).await;
+    let (_, k_grad, s_grad) = application(&dev, "d-graduated", &api, &graduated).await;
+    let p0 = ms(&s_free["created_at"]) / PERIOD_MS * PERIOD_MS;
+    let p1 = p0 + PERIOD_MS;
+
+    // Period 0.
+    gateway_calls(&app.gateway, &k_free, 3).await;
+    gateway_calls(&app.gateway, &k_flat, 4).await;
+    gateway_calls(&app.gateway, &k_call, 15).await;
+    gateway_calls(&app.gateway, &k_grad, 8).await;
+    assert!(
+        now_ms() < p1 - 500,
+        "period 0's calls ran into period 1; the machine is too slow for this test"
+    );
+
+    // Refused calls are neither billed nor counted: no key, a wrong key.
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{}/bill/v1/items/1", app.gateway))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // Period 1: calls, a plan change of c-percall to Graduated, more calls, and b-flat ends.
+    sleep_until(p1 + 500).await;
+    gateway_calls(&app.gateway, &k_free, 2).await;
+    gateway_calls(&app.gateway, &k_flat, 3).await;
+    gateway_calls(&app.gateway, &k_call, 12).await;
+    gateway_calls(&app.gateway, &k_grad, 25).await;
+    sleep_until(p1 + 20_000).await;
+    let call_id = s_call["id"].as_str().unwrap();
+    let (s, changed, _) = dev
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/subscriptions/{call_id}"),
+            Some(json!({"plan_id": graduated})),
+        )
+        .await;
+    assert_eq!(s, 200, "{changed}");
+    let change_at = ms(&changed["updated_at"]);
+    gateway_calls(&app.gateway, &k_call, 7).await;
+    sleep_until(p1 + 40_000).await;
+    let flat_id = s_flat["id"].as_str().unwrap();
+    let (s, b, _) = dev
+        .call(Method::DELETE, &format!("/api/v1/subscriptions/{flat_id}"), None)
+        .await;
+    assert_eq!(s, 204, "{b}");
+    let (_, ended, _) = dev.get(&format!("/api/v1/subscriptions/{flat_id}")).await;
+    let flat_end = ms(&ended["ended_at"]);
+    assert!(now_ms() < p1 + PERIOD_MS - 500, "period 1's work ran past its end");
+
+    // A plan's pricing is fixed once used.
+    let (s, b, h) = publisher.get(&format!("/api/v1/plans/{per_call}")).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b, _) = send_patch(
+        &publisher,
+        &format!("/api/v1/plans/{per_call}"),
+        h["etag"].to_str().unwrap(),
+        json!({"pricing": {"model": "flat", "fee_minor": 1}}),
+    )
+    .await;
+    assert_eq!(s, 409, "{b}");
+
+    // Before the period ends, finalizing is refused.
+    let draft = invoice_for(&dev, "", p1).await;
+    assert_eq!(draft["status"], "draft");
+    let (s, b, _) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/invoices/{}/finalize", draft["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, 409, "{b}");
+
+    // After period 1 (and one usage flush), finalize both.
+    sleep_until(p1 + PERIOD_MS + 1_000).await;
+    let created = |s: &Value| ms(&s["created_at"]);
+    let mut e0 = Expect::new();
+    e0.usage("a-free", "Free", 3, 0);
+    e0.fee("b-flat", "Flat", 1000, secs(created(&s_flat), None, p0, p1));
+    let sec_call0 = secs(created(&s_call), None, p0, p1);
+    e0.fee("c-percall", "PerCall", 500, sec_call0);
+    let included0 = 10 * sec_call0 / 60;
+    e0.usage("c-percall", "PerCall", (15 - included0).max(0), 25_000);
+    e0.graduated("d-graduated", "Graduated", 8);
+    let p2 = p1 + PERIOD_MS;
+    let mut e1 = Expect::new();
+    e1.usage("a-free", "Free", 2, 0);
+    e1.fee("b-flat", "Flat", 1000, secs(created(&s_flat), Some(flat_end), p1, p2));
+    let sec_call1 = secs(created(&s_call), Some(change_at), p1, p2);
+    e1.fee("c-percall", "PerCall", 500, sec_call1);
+    let included1 = 10 * sec_call1 / 60;
+    e1.usage("c-percall", "PerCall", (12 - included1).max(0), 25_000);
+    e1.graduated("c-percall", "Graduated", 7);
+    e1.graduated("d-graduated", "Graduated", 25);
+
+    for (start, expect) in [(p0, &e0), (p1, &e1)] {
+        let draft = invoice_for(&dev, "", start).await;
+        let id = draft["id"].as_str().unwrap().to_owned();
+        // The developer may read but not finalize.
+        let (s, b, _) = dev
+            .call(Method::POST, &format!("/api/v1/invoices/{id}/finalize"), None)
+            .await;
+        assert_eq!(s, 403, "{b}");
+        let (s, fin, _) = admin
+            .call(Method::POST, &format!("/api/v1/invoices/{id}/finalize"), None)
+            .await;
+        assert_eq!(s, 200, "{fin}");
+        assert_eq!(fin["status"], "finalized");
+        assert_eq!(
+            actual_lines(&fin),
+            expect.lines,
+            "invoice lines of the period starting {start}: {fin}"
+        );
+        assert_eq!(fin["total_minor"], expect.total(), "{fin}");
+        // Finalizing again changes nothing; usage arriving later changes nothing either.
+        let (s, again, _) = admin
+            .call(Method::POST, &format!("/api/v1/invoices/{id}/finalize"), None)
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(again["number"], fin["number"]);
+    }
+    let first = invoice_for(&dev, "", p0).await;
+    let second = invoice_for(&dev, "", p1).await;
+    assert_eq!(first["number"], 1, "sequential per organization: {first}");
+    assert_eq!(second["number"], 2, "{second}");
+    assert_eq!(second["total"], format!("{}.{:02}", e1.total() / 100, e1.total() % 100));
+
+    // Exports: CSV parsed by a CSV reader equals the paginated JSON; billed calls add up to
+    // what went through the gateway; invoice lines add up to the invoice totals.
+    let day = chrono::DateTime::from_timestamp_millis(p0).unwrap().date_naive();
+    let last_day = chrono::DateTime::from_timestamp_millis(p2).unwrap().date_naive();
+    let range = format!("&from={day}&to={last_day}");
+    for query in [range.clone(), format!("{range}&org={org}")] {
+        let json_items = usage_json(&dev_or_admin(&dev, &admin, &query), &query).await;
+        let csv = csv_rows(
+            dev_or_admin(&dev, &admin, &query),
+            &format!("/api/v1/exports/usage?format=csv{query}"),
+        )
+        .await;
+        assert_eq!(
+            csv,
+            json_items.iter().map(as_strings).collect::<Vec<_>>(),
+            "CSV vs JSON for {query}"
+        );
+        let mut billed: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for r in &csv {
+            *billed
+                .entry((r["subscription_id"].clone(), r["plan_name"].clone()))
+                .or_default() += r["billable_requests"].parse::<i64>().unwrap();
+        }
+        let id = |s: &Value| s["id"].as_str().unwrap().to_owned();
+        let want: BTreeMap<(String, String), i64> = [
+            ((id(&s_free), "Free".to_owned()), 5),
+            ((id(&s_flat), "Flat".to_owned()), 7),
+            ((id(&s_call), "PerCall".to_owned()), 27),
+            ((id(&s_call), "Graduated".to_owned()), 7),
+            ((id(&s_grad), "Graduated".to_owned()), 33),
+        ]
+        .into();
+        assert_eq!(billed, want, "billed calls per subscription and plan");
+    }
+    let csv = csv_rows(
+        &admin,
+        &format!(
+            "/api/v1/exports/invoices?format=csv&org={org}&from={}&to={}",
+            first["period"].as_str().unwrap(),
+            second["period"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let mut per_invoice: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &csv {
+        *per_invoice.entry(r["invoice_id"].clone()).or_default() += r["amount_minor"].parse::<i64>().unwrap();
+        assert_eq!(r["status"], "finalized");
+    }
+    let want: BTreeMap<String, i64> = [
+        (first["id"].as_str().unwrap().to_owned(), e0.total()),
+        (second["id"].as_str().unwrap().to_owned(), e1.total()),
+    ]
+    .into();
+    assert_eq!(per_invoice, want, "invoice export lines add up to the invoice totals");
+    assert_eq!(csv.len(), e0.lines.len() + e1.lines.len());
+
+    // Revenue of the organization's API in period 1 equals the invoice.
+    let (s, rev, _) = publisher
+        .get(&format!(
+            "/api/v1/orgs/{org}/revenue?period={}",
+            second["period"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(s, 200, "{rev}");
+    assert_eq!(rev["items"][0]["amount_minor"], e1.total(), "{rev}");
+    assert_eq!(rev["items"][0]["status"], "finalized", "{rev}");
+
+    // Void with a reason.
+    let id = first["id"].as_str().unwrap();
+    let (s, b, _) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/invoices/{id}/void"),
+            Some(json!({"reason": ""})),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    let (s, voided, _) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/invoices/{id}/void"),
+            Some(json!({"reason": "goodwill"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{voided}");
+    assert_eq!(
+        (voided["status"].as_str(), voided["void_reason"].as_str()),
+        (Some("void"), Some("goodwill"))
+    );
+    let (s, _, _) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/invoices/{id}/void"),
+            Some(json!({"reason": "x"})),
+        )
+        .await;
+    assert_eq!(s, 409);
+
+    // Analytics: the developer's series counts the same calls, refused calls aside.
+    let (s, series, _) = dev
+        .get(&format!(
+            "/api/v1/analytics/usage?granularity=minute&group_by=plan&from={}&to={}",
+            rfc3339(p0),
+            rfc3339(p2)
+        ))
+        .await;
+    assert_eq!(s, 200, "{series}");
+    let total: i64 = series["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["total_requests"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 5 + 7 + 34 + 33, "{series}");
+    let point = &series["series"][0]["points"][0];
+    assert!(
+        point["latency"]["p50_ms"].is_number() || point["requests"] == 0,
+        "{point}"
+    );
+    upstream.stop();
+    app.stop().await;
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn dev_or_admin<'a>(dev: &'a Client, admin: &'a Client, query: &str) -> &'a Client {
+    if query.contains("org=") { admin } else { dev }
+}
+
+async fn send_patch(client: &Client, path: &str, etag: &str, body: Value) -> (u16, Value, reqwest::header::HeaderMap) {
+    let (s, b, h) =
+        crate::helpers::send(client.request(Method::PATCH, path).header("if-match", etag).json(&body)).await;
+    (s.as_u16(), b, h)
+}
