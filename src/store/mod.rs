@@ -19,6 +19,7 @@ mod subscriptions;
 mod tokens;
 mod usage;
 mod users;
+pub mod webhooks;
 
 use std::path::Path;
 use std::sync::Once;
@@ -44,6 +45,9 @@ pub use subscriptions::{SubscriptionFilter, SubscriptionRow, state as subscripti
 pub use tokens::TokenRow;
 pub use usage::{GatewayNodeRow, UsageRecord};
 pub use users::{MemberRow, NewUser, UserRow};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookFields,
+};
 
 use crate::config::{Backend, DatabaseUrl};
 
@@ -204,6 +208,9 @@ impl Store {
             "SELECT name || ' ' || prefix || ' ' || key_hash FROM api_keys",
             "SELECT client_id || ' ' || secret_prefix || ' ' || secret_hash FROM oauth_clients",
             "SELECT kid || ' ' || public_jwk FROM signing_keys",
+            "SELECT url || ' ' || description || ' ' || secret_prefix FROM webhook_endpoints",
+            "SELECT body FROM webhook_events",
+            "SELECT COALESCE(last_error, '') FROM webhook_deliveries",
         ];
         let mut out = String::new();
         for sql in queries {
@@ -218,6 +225,15 @@ impl Store {
             .await?
         {
             out.push_str("private_key:");
+            out.push_str(&hex::encode(blob));
+            out.push('\n');
+        }
+        // Webhook signing secrets, sealed: hex-encoded as well.
+        for blob in sqlx::query_scalar::<_, Vec<u8>>("SELECT secret_sealed FROM webhook_endpoints")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            out.push_str("secret_sealed:");
             out.push_str(&hex::encode(blob));
             out.push('\n');
         }
