@@ -14,3 +14,4 @@ mod openapi;
 mod ops;
 mod process;
 mod publisher;
+mod webhooks;
