@@ -163,6 +163,18 @@ impl Store {
         self.backend
     }
 
+    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to busy_timeout): a deferred transaction whose first
+    /// statement reads cannot upgrade to a writer once another connection has written
+    /// meanwhile, and fails with SQLITE_BUSY at once, whatever busy_timeout says. Background
+    /// writers (usage flush, webhook sender) make that likely, not rare.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     fn migrator(&self) -> &'static Migrator {
         match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,

@@ -289,7 +289,7 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: Option<(String, String, Option<String>)> =
             sqlx::query_as("SELECT state, plan_id, pending_plan_id FROM subscriptions WHERE id = $1")
                 .bind(id)
@@ -359,7 +359,7 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: Option<(String, String)> =
             sqlx::query_as("SELECT state, plan_id FROM subscriptions WHERE id = $1")
                 .bind(id)

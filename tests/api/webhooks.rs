@@ -648,3 +648,108 @@ async fn bad_input_is_a_problem() {
     let (s, b, h) = admin.get(&format!("/api/v1/webhooks/{hook}")).await;
     assert_problem(s, &b, &h, 404, "not_found");
 }
+
+#[tokio::test]
+async fn approvals_plan_changes_and_retirement_are_announced() {
+    let app = fast_app(8).await;
+    let receiver = Receiver::start(&[], 200).await;
+    let (org, admin, publisher, _) = app.org_with_members("acme").await;
+    let (hook, _) = create_webhook(
+        &admin,
+        &org,
+        &receiver.url,
+        &["subscription.created", "subscription.changed", "subscription.ended"],
+    )
+    .await;
+    let (s, gated, _) = publisher
+        .call(
+            Method::POST,
+            &format!("/api/v1/orgs/{org}/plans"),
+            Some(json!({"name": "Gated", "requires_approval": true})),
+        )
+        .await;
+    assert_eq!(s, 201, "{gated}");
+    let gated = gated["id"].as_str().unwrap().to_owned();
+    let (api_id, free) = published_api(&publisher, &org, "/orders").await;
+    let (s, b, _) = publisher
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/apis/{api_id}"),
+            Some(json!({"plan_ids": [free, gated]})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+
+    let dev = app.developer("dev@example.org").await;
+    let (_, application, _) = dev
+        .call(Method::POST, "/api/v1/applications", Some(json!({"name": "Shop"})))
+        .await;
+    let app_id = application["id"].as_str().unwrap();
+    let (s, sub, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/subscriptions"),
+            Some(json!({"api_id": api_id, "plan_id": gated})),
+        )
+        .await;
+    assert_eq!(s, 201, "{sub}");
+    let sub_id = sub["id"].as_str().unwrap().to_owned();
+    let approve = format!("/api/v1/subscriptions/{sub_id}/approve");
+    let change = |plan: &str| json!({"plan_id": plan});
+    let (s, b, _) = publisher.call(Method::POST, &approve, None).await;
+    assert_eq!(s, 200, "{b}");
+    let sub_path = format!("/api/v1/subscriptions/{sub_id}");
+    let (s, b, _) = dev.call(Method::PATCH, &sub_path, Some(change(&free))).await;
+    assert_eq!(s, 200, "{b}");
+    // A change to a gated plan waits for approval: announced only when approved.
+    let (s, b, _) = dev.call(Method::PATCH, &sub_path, Some(change(&gated))).await;
+    assert_eq!(b["pending_plan_id"], gated.as_str(), "{b}");
+    assert_eq!(s, 200);
+    let (s, b, _) = publisher.call(Method::POST, &approve, None).await;
+    assert_eq!(s, 200, "{b}");
+    for action in ["deprecate", "retire"] {
+        let (s, b) = act(&publisher, &api_id, action).await;
+        assert_eq!(s, 200, "{action}: {b}");
+    }
+
+    // The log in creation order, once everything arrived.
+    let mut log = deliveries(&admin, &hook, "").await;
+    log.reverse();
+    let mut data = Vec::new();
+    for d in &log {
+        let d = settled(&admin, d["id"].as_str().unwrap()).await;
+        assert_eq!(d["state"], "succeeded", "{d}");
+        data.push((
+            d["event_type"].as_str().unwrap().to_owned(),
+            d["payload"]["data"].clone(),
+        ));
+    }
+    let summary: Vec<(&str, &str, &str, &str)> = data
+        .iter()
+        .map(|(t, d)| {
+            let plan = d["plan_id"].as_str().unwrap();
+            let plan = if plan == free { "free" } else { "gated" };
+            let previous = match d["previous_plan_id"].as_str() {
+                None => "-",
+                Some(p) if p == free => "free",
+                Some(_) => "gated",
+            };
+            (t.as_str(), d["state"].as_str().unwrap(), plan, previous)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("subscription.created", "PENDING", "gated", "-"),
+            ("subscription.changed", "ACTIVE", "gated", "-"),
+            ("subscription.changed", "ACTIVE", "free", "gated"),
+            ("subscription.changed", "ACTIVE", "gated", "free"),
+            ("subscription.ended", "ENDED", "gated", "-"),
+        ]
+    );
+    assert_eq!(data[1].1["previous_state"], "PENDING");
+    assert_eq!(data[4].1["previous_state"], "ACTIVE");
+    assert_eq!(data[4].1["reason"], "API retired");
+    assert!(data.iter().all(|(_, d)| d["subscription_id"] == sub_id.as_str()));
+    assert_eq!(receiver.received().len(), 5);
+}
