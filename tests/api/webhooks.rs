@@ -274,8 +274,8 @@ async fn subscription_events_are_delivered_signed_to_the_apis_organization() {
         .call(Method::DELETE, &format!("/api/v1/applications/{app_id}"), None)
         .await;
     assert_eq!(s, 204);
-    wait_until("subscription.ended", || async {
-        !receiver.of_type("subscription.ended").is_empty()
+    wait_until("subscription.changed and .ended", || async {
+        !receiver.of_type("subscription.changed").is_empty() && !receiver.of_type("subscription.ended").is_empty()
     })
     .await;
     let changed = receiver.of_type("subscription.changed");
