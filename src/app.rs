@@ -33,6 +33,7 @@ pub struct AppState {
     pub login_by_address: Arc<FailureThrottle>,
     pub keys: Arc<KeyManager>,
     pub deployer: Arc<Deployer>,
+    pub webhooks: Arc<crate::webhooks::Sender>,
 }
 
 impl AppState {
@@ -56,6 +57,7 @@ impl AppState {
             gateway,
         ));
         deployer.sync().await?;
+        let webhooks = Arc::new(crate::webhooks::Sender::new(store.clone(), keys.secret_box(), &config)?);
         let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
         let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
         Ok(AppState {
@@ -66,6 +68,7 @@ impl AppState {
             login_by_address: Arc::new(login_by_address),
             keys,
             deployer,
+            webhooks,
         })
     }
 }
@@ -217,6 +220,8 @@ impl Running {
                 }
             }
         }));
+        // Webhook deliveries; stops with the listeners (a round in flight finishes first).
+        tasks.push(tokio::spawn(Arc::clone(&state.webhooks).run(shutdown.clone())));
         let token = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             axum::serve(api, api_router.into_make_service_with_connect_info::<SocketAddr>())

@@ -105,6 +105,18 @@ pub struct Config {
     pub login_window: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Delay before the first retry of a failed webhook delivery; each further retry waits twice
+    /// as long (with jitter), at most 6h.
+    #[serde(with = "humantime_serde")]
+    pub webhook_retry_base_delay: Duration,
+    /// Attempts per webhook delivery (the first included) before it is marked `failed`.
+    pub webhook_max_attempts: u32,
+    /// Longest one webhook POST may take, connection included.
+    #[serde(with = "humantime_serde")]
+    pub webhook_request_timeout: Duration,
+    /// How often the webhook sender looks for due deliveries.
+    #[serde(with = "humantime_serde")]
+    pub webhook_poll_interval: Duration,
     /// `TOLLGATE_*` environment variables that name no key (reported at start).
     #[serde(skip)]
     pub ignored_env: Vec<String>,
@@ -148,6 +160,10 @@ impl Default for Config {
             login_max_failures_per_address: 20,
             login_window: Duration::from_secs(15 * 60),
             trust_forwarded_for: false,
+            webhook_retry_base_delay: Duration::from_secs(30),
+            webhook_max_attempts: 8,
+            webhook_request_timeout: Duration::from_secs(10),
+            webhook_poll_interval: Duration::from_secs(1),
             ignored_env: Vec::new(),
         }
     }
@@ -378,6 +394,24 @@ impl Config {
         }
         if self.billing_check_interval < Duration::from_millis(100) {
             bail!("billing_check_interval must be at least 100ms (TOLLGATE_BILLING_CHECK_INTERVAL)");
+        }
+        if self.webhook_retry_base_delay < Duration::from_millis(1)
+            || self.webhook_retry_base_delay > Duration::from_secs(6 * 3600)
+        {
+            bail!("webhook_retry_base_delay must be between 1ms and 6h (TOLLGATE_WEBHOOK_RETRY_BASE_DELAY)");
+        }
+        if !(1..=50).contains(&self.webhook_max_attempts) {
+            bail!("webhook_max_attempts must be between 1 and 50 (TOLLGATE_WEBHOOK_MAX_ATTEMPTS)");
+        }
+        if self.webhook_request_timeout < Duration::from_millis(100)
+            || self.webhook_request_timeout > Duration::from_secs(300)
+        {
+            bail!("webhook_request_timeout must be between 100ms and 5m (TOLLGATE_WEBHOOK_REQUEST_TIMEOUT)");
+        }
+        if self.webhook_poll_interval < Duration::from_millis(10)
+            || self.webhook_poll_interval > Duration::from_secs(60)
+        {
+            bail!("webhook_poll_interval must be between 10ms and 60s (TOLLGATE_WEBHOOK_POLL_INTERVAL)");
         }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");

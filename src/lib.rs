@@ -17,3 +17,4 @@ pub mod node;
 pub mod oauth;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;

@@ -14,3 +14,4 @@ pub mod policy;
 pub mod pricing;
 pub mod secret;
 pub mod throttle;
+pub mod webhook;

@@ -26,6 +26,8 @@ pub enum Permission {
     ViewBilling,
     /// Finalize and void the organization's invoices.
     ManageBilling,
+    /// Create, change and delete webhook endpoints; read and re-send their deliveries.
+    ManageWebhooks,
 }
 
 /// What a subject wants to do across the installation.
@@ -42,7 +44,10 @@ impl Role {
         match permission {
             Permission::ViewOrganization => true,
             Permission::ManageApis | Permission::ViewBilling => matches!(self, Role::Admin | Role::Publisher),
-            Permission::ManageMembers | Permission::ViewAudit | Permission::ManageBilling => self == Role::Admin,
+            Permission::ManageMembers
+            | Permission::ViewAudit
+            | Permission::ManageBilling
+            | Permission::ManageWebhooks => self == Role::Admin,
         }
     }
 }
@@ -140,12 +145,15 @@ mod tests {
             (Role::Developer, ManageApis, Err(Forbidden)),
             (Role::Developer, ManageMembers, Err(Forbidden)),
             (Role::Developer, ViewAudit, Err(Forbidden)),
+            (Role::Developer, ManageWebhooks, Err(Forbidden)),
             (Role::Publisher, ManageApis, Ok(())),
             (Role::Publisher, ManageMembers, Err(Forbidden)),
             (Role::Publisher, ViewAudit, Err(Forbidden)),
+            (Role::Publisher, ManageWebhooks, Err(Forbidden)),
             (Role::Admin, ManageApis, Ok(())),
             (Role::Admin, ManageMembers, Ok(())),
             (Role::Admin, ViewAudit, Ok(())),
+            (Role::Admin, ManageWebhooks, Ok(())),
         ];
         for (role, perm, want) in cases {
             let s = subject(&[("a", *role, false)]);

@@ -15,6 +15,9 @@ pub const CSRF_PREFIX: &str = "tgc_";
 pub const API_KEY_PREFIX: &str = "tg_";
 /// OAuth client secrets.
 pub const CLIENT_SECRET_PREFIX: &str = "tgo_";
+/// Webhook signing secrets. Unlike the others they must be readable again (to sign), so they
+/// are stored encrypted (`oauth::crypto::SecretBox`), not hashed.
+pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
 
 const RANDOM_LEN: usize = 40;
 

@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod plans;
 pub mod subscriptions;
 pub mod tokens;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +66,7 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         (name = "billing", description = "Invoices, revenue, usage analytics and billing exports"),
         (name = "admin", description = "Installation administration"),
         (name = "gateway", description = "Gateway nodes: snapshot, revision stream, usage"),
+        (name = "webhooks", description = "Signed HTTP callbacks for billing events, their deliveries and retries"),
         (name = "operations", description = "Health, readiness, metrics, error codes"),
     )
 )]
@@ -112,7 +114,8 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(analytics::routes())
         .merge(exports::routes())
         .merge(admin::routes())
-        .merge(gateway::routes());
+        .merge(gateway::routes())
+        .merge(webhooks::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops::routes())

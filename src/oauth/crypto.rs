@@ -1,5 +1,6 @@
-//! Encryption at rest for secrets we must be able to read back (private signing keys):
-//! AES-256-GCM with a random 96-bit nonce per message, key from the configuration.
+//! Encryption at rest for secrets we must be able to read back (private signing keys, webhook
+//! signing secrets): AES-256-GCM with a random 96-bit nonce per message, key from the
+//! configuration.
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -49,13 +50,17 @@ impl SecretBox {
 
     /// nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, plaintext: &[u8]) -> anyhow::Result<Vec<u8>> {
+        self.seal_aad(plaintext, AAD)
+    }
+
+    fn seal_aad(&self, plaintext: &[u8], aad: &[u8]) -> anyhow::Result<Vec<u8>> {
         let mut nonce = [0u8; NONCE_LEN];
         SystemRandom::new()
             .fill(&mut nonce)
             .map_err(|_| anyhow::anyhow!("no system randomness"))?;
         let mut buf = plaintext.to_vec();
         self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(AAD), &mut buf)
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut buf)
             .map_err(|_| anyhow::anyhow!("encryption failed"))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buf);
@@ -63,6 +68,20 @@ impl SecretBox {
     }
 
     pub fn open(&self, sealed: &[u8]) -> anyhow::Result<Vec<u8>> {
+        self.open_aad(sealed, AAD)
+    }
+
+    /// Like [`SecretBox::seal`], bound to `context` (e.g. a purpose and a row id): the sealed
+    /// value opens only with the same context, so it cannot be copied to another row or use.
+    pub fn seal_bound(&self, context: &str, plaintext: &[u8]) -> anyhow::Result<Vec<u8>> {
+        self.seal_aad(plaintext, &bound_aad(context))
+    }
+
+    pub fn open_bound(&self, context: &str, sealed: &[u8]) -> anyhow::Result<Vec<u8>> {
+        self.open_aad(sealed, &bound_aad(context))
+    }
+
+    fn open_aad(&self, sealed: &[u8], aad: &[u8]) -> anyhow::Result<Vec<u8>> {
         if sealed.len() < NONCE_LEN + 16 {
             anyhow::bail!("sealed value too short");
         }
@@ -71,10 +90,17 @@ impl SecretBox {
         let mut buf = rest.to_vec();
         let plain = self
             .key
-            .open_in_place(nonce, Aad::from(AAD), &mut buf)
+            .open_in_place(nonce, Aad::from(aad), &mut buf)
             .map_err(|_| anyhow::anyhow!("cannot decrypt: wrong secret_key, or the data was altered"))?;
         Ok(plain.to_vec())
     }
+}
+
+fn bound_aad(context: &str) -> Vec<u8> {
+    let mut aad = AAD.to_vec();
+    aad.push(b':');
+    aad.extend_from_slice(context.as_bytes());
+    aad
 }
 
 #[cfg(test)]
@@ -93,5 +119,15 @@ mod tests {
         let other = SecretBox::from_base64(&SecretBox::generate_base64().unwrap()).unwrap();
         assert!(other.open(&sealed).is_err());
         assert!(SecretBox::from_base64("c2hvcnQ=").is_err());
+    }
+
+    #[test]
+    fn bound_values_open_only_in_their_context() {
+        let b = SecretBox::from_base64(&SecretBox::generate_base64().unwrap()).unwrap();
+        let sealed = b.seal_bound("webhook:1", b"whsec_x").unwrap();
+        assert_eq!(b.open_bound("webhook:1", &sealed).unwrap(), b"whsec_x");
+        assert!(b.open_bound("webhook:2", &sealed).is_err());
+        assert!(b.open(&sealed).is_err());
+        assert!(b.open_bound("webhook:1", &b.seal(b"whsec_x").unwrap()).is_err());
     }
 }

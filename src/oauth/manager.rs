@@ -21,7 +21,7 @@ const PUBLISH_SLACK_MS: i64 = 5 * 60 * 1000;
 
 pub struct KeyManager {
     store: Store,
-    secret_box: SecretBox,
+    secret_box: Arc<SecretBox>,
     alg: SigningAlg,
     max_token_lifetime: Duration,
     ring: ArcSwap<KeyRing>,
@@ -78,7 +78,7 @@ impl KeyManager {
     pub async fn init(store: Store, config: &Config) -> anyhow::Result<Arc<KeyManager>> {
         let manager = KeyManager {
             store,
-            secret_box: load_secret_box(config)?,
+            secret_box: Arc::new(load_secret_box(config)?),
             alg: SigningAlg::parse(&config.oauth_signing_alg).unwrap_or(SigningAlg::ES256),
             max_token_lifetime: config.oauth_max_token_lifetime,
             ring: ArcSwap::from_pointee(KeyRing::empty()),
@@ -88,6 +88,12 @@ impl KeyManager {
             manager.rotate().await?;
         }
         Ok(Arc::new(manager))
+    }
+
+    /// The box that encrypts secrets at rest, shared with other users of `secret_key`
+    /// (webhook signing secrets).
+    pub fn secret_box(&self) -> Arc<SecretBox> {
+        Arc::clone(&self.secret_box)
     }
 
     pub fn ring(&self) -> arc_swap::Guard<Arc<KeyRing>> {

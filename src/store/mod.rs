@@ -20,6 +20,7 @@ mod subscriptions;
 mod tokens;
 mod usage;
 mod users;
+pub mod webhooks;
 
 use std::path::Path;
 use std::sync::Once;
@@ -48,6 +49,9 @@ pub use subscriptions::{SubscriptionFilter, SubscriptionRow, state as subscripti
 pub use tokens::TokenRow;
 pub use usage::{GatewayNodeRow, UsageRecord};
 pub use users::{MemberRow, NewUser, UserRow};
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookFields,
+};
 
 use crate::config::{Backend, DatabaseUrl};
 
@@ -163,6 +167,18 @@ impl Store {
         self.backend
     }
 
+    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting up to busy_timeout): a deferred transaction whose first
+    /// statement reads cannot upgrade to a writer once another connection has written
+    /// meanwhile, and fails with SQLITE_BUSY at once, whatever busy_timeout says. Background
+    /// writers (usage flush, webhook sender) make that likely, not rare.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     fn migrator(&self) -> &'static Migrator {
         match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
@@ -208,6 +224,9 @@ impl Store {
             "SELECT name || ' ' || prefix || ' ' || key_hash FROM api_keys",
             "SELECT client_id || ' ' || secret_prefix || ' ' || secret_hash FROM oauth_clients",
             "SELECT kid || ' ' || public_jwk FROM signing_keys",
+            "SELECT url || ' ' || description || ' ' || secret_prefix FROM webhook_endpoints",
+            "SELECT body FROM webhook_events",
+            "SELECT COALESCE(last_error, '') FROM webhook_deliveries",
         ];
         let mut out = String::new();
         for sql in queries {
@@ -222,6 +241,15 @@ impl Store {
             .await?
         {
             out.push_str("private_key:");
+            out.push_str(&hex::encode(blob));
+            out.push('\n');
+        }
+        // Webhook signing secrets, sealed: hex-encoded as well.
+        for blob in sqlx::query_scalar::<_, Vec<u8>>("SELECT secret_sealed FROM webhook_endpoints")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            out.push_str("secret_sealed:");
             out.push_str(&hex::encode(blob));
             out.push('\n');
         }

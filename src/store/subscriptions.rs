@@ -4,7 +4,8 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, revision};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::{new_id, now_ms, to_datetime};
+use crate::domain::webhook::{SUBSCRIPTION_CHANGED, SUBSCRIPTION_CREATED, SUBSCRIPTION_ENDED};
 
 /// Subscription states.
 pub mod state {
@@ -61,6 +62,45 @@ async fn close_period(tx: &mut Transaction<'_, Any>, subscription_id: &str, at: 
     Ok(())
 }
 
+/// What a webhook event says beyond the subscription's current row.
+#[derive(Default)]
+struct Change<'a> {
+    previous_state: Option<&'a str>,
+    previous_plan_id: Option<&'a str>,
+    reason: &'a str,
+    carried_over_from: Option<&'a str>,
+}
+
+/// Record a `subscription.*` webhook event for the API's organization, in the transaction of
+/// the change (see `store::webhooks::enqueue`).
+async fn emit(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    event_type: &str,
+    change: Change<'_>,
+    at: i64,
+) -> StoreResult<()> {
+    let sql = AssertSqlSafe(format!("{SELECT} WHERE s.id = $1"));
+    let s: SubscriptionRow = sqlx::query_as(sql).bind(id).fetch_one(&mut **tx).await?;
+    let mut data = serde_json::json!({
+        "subscription_id": s.id, "application_id": s.application_id,
+        "api_id": s.api_id, "api_name": s.api_name, "api_version": s.api_version, "api_context": s.api_context,
+        "plan_id": s.plan_id, "state": s.state, "at": to_datetime(at),
+    });
+    let extra = [
+        ("previous_state", change.previous_state),
+        ("previous_plan_id", change.previous_plan_id),
+        ("reason", Some(change.reason).filter(|r| !r.is_empty())),
+        ("carried_over_from", change.carried_over_from),
+    ];
+    for (key, value) in extra {
+        if let Some(value) = value {
+            data[key] = value.into();
+        }
+    }
+    super::webhooks::enqueue(tx, &s.org_id, event_type, &data).await
+}
+
 /// End every live subscription whose `column` equals `value` (an application or an API).
 pub(super) async fn end_where(
     tx: &mut Transaction<'_, Any>,
@@ -70,6 +110,10 @@ pub(super) async fn end_where(
 ) -> StoreResult<u64> {
     debug_assert!(matches!(column, "application_id" | "api_id"));
     let sql = AssertSqlSafe(format!(
+        "SELECT id, state FROM subscriptions WHERE {column} = $1 AND state <> 'ENDED' AND state <> 'REJECTED' ORDER BY id"
+    ));
+    let ending: Vec<(String, String)> = sqlx::query_as(sql).bind(value).fetch_all(&mut **tx).await?;
+    let sql = AssertSqlSafe(format!(
         "UPDATE subscription_periods SET ended_at = $2
           WHERE ended_at IS NULL AND subscription_id IN (SELECT id FROM subscriptions WHERE {column} = $1)"
     ));
@@ -78,19 +122,32 @@ pub(super) async fn end_where(
         "UPDATE subscriptions SET state = 'ENDED', ended_at = $2, updated_at = $2
           WHERE {column} = $1 AND state <> 'ENDED' AND state <> 'REJECTED'"
     ));
-    Ok(sqlx::query(sql)
+    let ended = sqlx::query(sql)
         .bind(value)
         .bind(at)
         .execute(&mut **tx)
         .await?
-        .rows_affected())
+        .rows_affected();
+    let reason = match column {
+        "application_id" => "application deleted",
+        _ => "API retired",
+    };
+    for (id, previous) in &ending {
+        let change = Change {
+            previous_state: Some(previous),
+            reason,
+            ..Change::default()
+        };
+        emit(tx, id, SUBSCRIPTION_ENDED, change, at).await?;
+    }
+    Ok(ended)
 }
 
 /// Carry the live subscriptions of a context's other versions over to `api_id` (publishing a
 /// new version without "require re-subscription").
 pub(super) async fn carry_over(tx: &mut Transaction<'_, Any>, api_id: &str, context: &str, at: i64) -> StoreResult<()> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT s.application_id, s.plan_id, s.state FROM subscriptions s JOIN apis p ON p.id = s.api_id
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT s.application_id, s.plan_id, s.state, s.id FROM subscriptions s JOIN apis p ON p.id = s.api_id
           WHERE p.context = $1 AND s.api_id <> $2 AND s.state IN ('ACTIVE', 'BLOCKED')
             AND s.plan_id IN (SELECT plan_id FROM api_plans WHERE api_id = $2)
             AND NOT EXISTS (SELECT 1 FROM subscriptions t WHERE t.api_id = $2 AND t.application_id = s.application_id
@@ -102,7 +159,7 @@ pub(super) async fn carry_over(tx: &mut Transaction<'_, Any>, api_id: &str, cont
     .fetch_all(&mut **tx)
     .await?;
     let mut seen = std::collections::HashSet::new();
-    for (application_id, plan_id, state) in rows {
+    for (application_id, plan_id, state, from) in rows {
         if !seen.insert(application_id.clone()) {
             continue;
         }
@@ -120,6 +177,12 @@ pub(super) async fn carry_over(tx: &mut Transaction<'_, Any>, api_id: &str, cont
         .execute(&mut **tx)
         .await?;
         open_period(tx, &id, &plan_id, at).await?;
+        let change = Change {
+            reason: "carried over from an earlier version",
+            carried_over_from: Some(&from),
+            ..Change::default()
+        };
+        emit(tx, &id, SUBSCRIPTION_CREATED, change, at).await?;
     }
     Ok(())
 }
@@ -159,6 +222,7 @@ impl Store {
         if state == state::ACTIVE {
             open_period(&mut tx, &id, plan_id, now).await?;
         }
+        emit(&mut tx, &id, SUBSCRIPTION_CREATED, Change::default(), now).await?;
         let mut entry = entry;
         entry.target_id = id.clone();
         audit::write(&mut tx, &entry).await?;
@@ -225,7 +289,7 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: Option<(String, String, Option<String>)> =
             sqlx::query_as("SELECT state, plan_id, pending_plan_id FROM subscriptions WHERE id = $1")
                 .bind(id)
@@ -269,6 +333,15 @@ impl Store {
             close_period(&mut tx, id, now).await?;
             open_period(&mut tx, id, &new_plan, now).await?;
         }
+        let ends = to == state::ENDED || to == state::REJECTED;
+        let change = Change {
+            previous_state: Some(&state_now),
+            previous_plan_id: (new_plan != plan_id).then_some(plan_id.as_str()),
+            reason,
+            ..Change::default()
+        };
+        let event = if ends { SUBSCRIPTION_ENDED } else { SUBSCRIPTION_CHANGED };
+        emit(&mut tx, id, event, change, now).await?;
         audit::write(&mut tx, &entry).await?;
         revision::bump(&mut tx).await?;
         tx.commit().await?;
@@ -286,11 +359,13 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let state_now: Option<String> = sqlx::query_scalar("SELECT state FROM subscriptions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let mut tx = self.begin_write().await?;
+        let current: Option<(String, String)> =
+            sqlx::query_as("SELECT state, plan_id FROM subscriptions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (state_now, plan_before) = current.unzip();
         match state_now.as_deref() {
             None => return Err(StoreError::NotFound("subscription")),
             Some(state::ACTIVE) | Some(state::BLOCKED) => {}
@@ -319,6 +394,12 @@ impl Store {
                 close_period(&mut tx, id, now).await?;
                 open_period(&mut tx, id, plan_id, now).await?;
             }
+            // A change waiting for approval is announced when it is approved.
+            let change = Change {
+                previous_plan_id: plan_before.as_deref(),
+                ..Change::default()
+            };
+            emit(&mut tx, id, SUBSCRIPTION_CHANGED, change, now).await?;
         }
         audit::write(&mut tx, &entry).await?;
         revision::bump(&mut tx).await?;

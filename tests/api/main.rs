@@ -15,3 +15,4 @@ mod openapi;
 mod ops;
 mod process;
 mod publisher;
+mod webhooks;

@@ -1,0 +1,238 @@
+//! Webhooks: the event types an organization can subscribe to, the rules for endpoint URLs,
+//! the payload signature and the retry schedule. No axum, no sqlx.
+//!
+//! Signature (Stripe / Standard-Webhooks style): every POST carries
+//! `Tollgate-Webhook-Id` (the event id, the same on every retry and re-send),
+//! `Tollgate-Webhook-Timestamp` (unix seconds of this attempt) and
+//! `Tollgate-Webhook-Signature: v1=<hex>` where `<hex>` is the lowercase hex HMAC-SHA256, keyed
+//! with the endpoint's whole secret string (`whsec_…`, as UTF-8 bytes), of
+//! `"{timestamp}.{body}"`. Receivers recompute it over the raw body, compare in constant time
+//! and refuse timestamps far from their clock (we suggest ±5 minutes). The header may in future
+//! carry several space-separated `v1=` entries (e.g. during a secret rollover): accept the
+//! request when any of them matches.
+
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::FieldError;
+
+pub const INVOICE_FINALIZED: &str = "invoice.finalized";
+pub const SUBSCRIPTION_CREATED: &str = "subscription.created";
+pub const SUBSCRIPTION_CHANGED: &str = "subscription.changed";
+pub const SUBSCRIPTION_ENDED: &str = "subscription.ended";
+pub const QUOTA_REACHED: &str = "quota.reached";
+/// Sent only by `POST /webhooks/{id}/test`, to that endpoint; not subscribable.
+pub const PING: &str = "ping";
+
+/// The event types an endpoint may subscribe to.
+pub const EVENT_TYPES: &[&str] = &[
+    INVOICE_FINALIZED,
+    SUBSCRIPTION_CREATED,
+    SUBSCRIPTION_CHANGED,
+    SUBSCRIPTION_ENDED,
+    QUOTA_REACHED,
+];
+
+pub const HEADER_ID: &str = "tollgate-webhook-id";
+pub const HEADER_TIMESTAMP: &str = "tollgate-webhook-timestamp";
+pub const HEADER_SIGNATURE: &str = "tollgate-webhook-signature";
+
+/// Longest accepted endpoint URL.
+pub const MAX_URL_LEN: usize = 2048;
+
+/// Delivery states.
+pub mod state {
+    pub const PENDING: &str = "pending";
+    pub const SUCCEEDED: &str = "succeeded";
+    pub const FAILED: &str = "failed";
+    pub const ALL: &[&str] = &[PENDING, SUCCEEDED, FAILED];
+}
+
+/// An endpoint URL: absolute http(s) with a host, no credentials, no fragment, at most
+/// [`MAX_URL_LEN`] bytes. Plain http is accepted (for receivers inside a private network);
+/// https is recommended. A query string is kept (some receivers route by it).
+pub fn parse_url(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("must not be empty");
+    }
+    if s.len() > MAX_URL_LEN {
+        return Err("must be at most 2048 characters");
+    }
+    if s.contains('#') {
+        return Err("must not contain a fragment");
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters");
+    }
+    let uri: http::Uri = s.parse().map_err(|_| "is not a valid URL")?;
+    match uri.scheme_str() {
+        Some(scheme) if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {}
+        _ => return Err("must start with http:// or https://"),
+    }
+    let Some(authority) = uri.authority() else {
+        return Err("must name a host");
+    };
+    if authority.as_str().contains('@') {
+        return Err("must not contain credentials (user:password@)");
+    }
+    if authority.host().is_empty() {
+        return Err("must name a host");
+    }
+    Ok(s.to_owned())
+}
+
+/// Subscribed event types: at least one, each known; duplicates are dropped, order kept.
+pub fn parse_event_types(raw: &[String], pointer: &str) -> Result<Vec<String>, Vec<FieldError>> {
+    if raw.is_empty() {
+        return Err(vec![FieldError::new(
+            pointer,
+            format!("must list at least one of: {}", EVENT_TYPES.join(", ")),
+        )]);
+    }
+    let mut errors = Vec::new();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for (i, t) in raw.iter().enumerate() {
+        let t = t.trim();
+        if !EVENT_TYPES.contains(&t) {
+            errors.push(FieldError::new(
+                format!("{pointer}/{i}"),
+                format!("unknown event type; use one of: {}", EVENT_TYPES.join(", ")),
+            ));
+        } else if !out.iter().any(|o| o == t) {
+            out.push(t.to_owned());
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// `v1=<hex HMAC-SHA256(secret, "{timestamp}.{body}")>`.
+pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Whether a `Tollgate-Webhook-Signature` header holds a valid `v1` signature of `body` at
+/// `timestamp` (constant-time comparison). What receivers do; also used by our tests.
+pub fn verify(secret: &str, timestamp: i64, body: &[u8], header: &str) -> bool {
+    let expected = signature(secret, timestamp, body);
+    header
+        .split([' ', ','])
+        .filter(|part| part.starts_with("v1="))
+        .any(|part| super::secret::constant_time_eq(part, &expected))
+}
+
+/// Delay before the attempt after attempt number `attempts` (1-based) failed: `base · 2^(n-1)`,
+/// at most `cap`, times a jitter factor in `[0.75, 1.25)` (`jitter` in `[0, 1)`), so that many
+/// deliveries failing together do not come back together.
+pub fn backoff(base: Duration, attempts: u32, cap: Duration, jitter: f64) -> Duration {
+    let exp = attempts.saturating_sub(1).min(30);
+    let raw = base.saturating_mul(1u32 << exp).min(cap);
+    raw.mul_f64(0.75 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// A message cut to `max` characters on a character boundary, without control characters.
+pub fn truncate_message(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            parse_url(" https://hooks.example.com/t?x=1 ").unwrap(),
+            "https://hooks.example.com/t?x=1"
+        );
+        assert!(parse_url("http://10.0.0.1:8080/hook").is_ok());
+        for bad in [
+            "ftp://example.com/x",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://user:pw@example.com/",
+            "https://user@example.com/",
+            "https://example.com/#frag",
+            "/relative",
+            "https:///nohost",
+            "",
+            "https://exa mple.com/",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
+        assert!(parse_url(&long).is_err());
+    }
+
+    #[test]
+    fn event_types() {
+        let ok = parse_event_types(
+            &[
+                "subscription.created".into(),
+                "invoice.finalized".into(),
+                "subscription.created".into(),
+            ],
+            "/event_types",
+        )
+        .unwrap();
+        assert_eq!(ok, ["subscription.created", "invoice.finalized"]);
+        let err = parse_event_types(&["subscription.created".into(), "nope".into()], "/event_types").unwrap_err();
+        assert_eq!(err[0].pointer, "/event_types/1");
+        assert!(parse_event_types(&[], "/event_types").is_err());
+        assert!(parse_event_types(&[PING.into()], "/event_types").is_err());
+    }
+
+    #[test]
+    fn signature_is_hmac_sha256_over_timestamp_dot_body() {
+        // Known answer computed independently:
+        // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 'whsec_test'
+        let sig = signature("whsec_test", 1_700_000_000, br#"{"a":1}"#);
+        assert_eq!(
+            sig,
+            "v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789"
+        );
+        assert!(verify("whsec_test", 1_700_000_000, br#"{"a":1}"#, &sig));
+        assert!(verify(
+            "whsec_test",
+            1_700_000_000,
+            br#"{"a":1}"#,
+            &format!("v1=00 {sig}")
+        ));
+        assert!(!verify("whsec_other", 1_700_000_000, br#"{"a":1}"#, &sig));
+        assert!(!verify("whsec_test", 1_700_000_001, br#"{"a":1}"#, &sig));
+        assert!(!verify("whsec_test", 1_700_000_000, br#"{"a":2}"#, &sig));
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_cap() {
+        let base = Duration::from_secs(30);
+        let cap = Duration::from_secs(3600);
+        assert_eq!(backoff(base, 1, cap, 0.5), Duration::from_secs(30));
+        assert_eq!(backoff(base, 2, cap, 0.5), Duration::from_secs(60));
+        assert_eq!(backoff(base, 4, cap, 0.5), Duration::from_secs(240));
+        assert_eq!(backoff(base, 20, cap, 0.5), cap);
+        assert_eq!(backoff(base, 1, cap, 0.0), Duration::from_millis(22_500));
+        assert!(backoff(base, 1, cap, 0.999) < Duration::from_millis(37_500));
+        assert_eq!(backoff(base, 100, cap, 0.5), cap, "no overflow");
+    }
+
+    #[test]
+    fn messages_are_truncated_on_char_boundaries() {
+        assert_eq!(truncate_message("héllo\nworld", 5), "héllo…");
+        assert_eq!(truncate_message("ok", 5), "ok");
+    }
+}

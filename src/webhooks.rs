@@ -1,0 +1,248 @@
+//! The webhook sender: a background task that claims due deliveries in small batches (a lease
+//! in the store, safe with several control-plane replicas), POSTs each event to its endpoint
+//! signed with the endpoint's secret (`domain::webhook` documents the headers), and records
+//! every attempt. 2xx is success; anything else — another status, a redirect (never followed),
+//! a timeout, a connection error — is retried with exponential backoff and jitter until
+//! `webhook_max_attempts`, then the delivery is `failed`. Deliveries of a disabled endpoint wait.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::domain::ids::now_ms;
+use crate::domain::webhook::{self, state};
+use crate::oauth::crypto::SecretBox;
+use crate::store::{AttemptOutcome, ClaimedDelivery, Store};
+
+/// Deliveries claimed per round; each round sends them concurrently.
+const BATCH: i64 = 16;
+/// Longest wait between two retries, whatever the base delay and attempt count.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(6 * 3600);
+/// Response bytes read (for the error message of a failed attempt); the rest is dropped.
+const MAX_RESPONSE_BYTES: usize = 1024;
+/// Characters kept of an error message.
+const MAX_ERROR_CHARS: usize = 300;
+
+/// Sends webhook deliveries. Cheap to share (`Arc`).
+pub struct Sender {
+    store: Store,
+    secrets: Arc<SecretBox>,
+    http: reqwest::Client,
+    retry_base_delay: Duration,
+    max_attempts: u32,
+    request_timeout: Duration,
+    poll_interval: Duration,
+    wake: Notify,
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender")
+            .field("max_attempts", &self.max_attempts)
+            .field("poll_interval", &self.poll_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The AES-GCM context a secret is sealed under: it opens only for this endpoint.
+fn secret_context(endpoint_id: &str) -> String {
+    format!("webhook-secret:{endpoint_id}")
+}
+
+impl Sender {
+    pub fn new(store: Store, secrets: Arc<SecretBox>, config: &Config) -> anyhow::Result<Sender> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.webhook_request_timeout)
+            .connect_timeout(config.webhook_request_timeout)
+            .user_agent(concat!("Tollgate-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .context("building the webhook HTTP client")?;
+        Ok(Sender {
+            store,
+            secrets,
+            http,
+            retry_base_delay: config.webhook_retry_base_delay,
+            max_attempts: config.webhook_max_attempts,
+            request_timeout: config.webhook_request_timeout,
+            poll_interval: config.webhook_poll_interval,
+            wake: Notify::new(),
+        })
+    }
+
+    /// Encrypt an endpoint's signing secret for storage.
+    pub fn seal_secret(&self, endpoint_id: &str, secret: &str) -> anyhow::Result<Vec<u8>> {
+        self.secrets.seal_bound(&secret_context(endpoint_id), secret.as_bytes())
+    }
+
+    fn open_secret(&self, endpoint_id: &str, sealed: &[u8]) -> anyhow::Result<String> {
+        let plain = self
+            .secrets
+            .open_bound(&secret_context(endpoint_id), sealed)
+            .context("cannot decrypt the endpoint's signing secret (was secret_key changed?)")?;
+        String::from_utf8(plain).context("the signing secret is not UTF-8")
+    }
+
+    /// Look for due deliveries now rather than at the next poll (after a re-send or a test).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Send due deliveries until cancelled. A round that was interrupted by the cancellation
+    /// finishes first (each request is bounded by `webhook_request_timeout`).
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        loop {
+            let full = match self.round().await {
+                Ok(n) => n as i64 == BATCH,
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), "webhook delivery round failed");
+                    false
+                }
+            };
+            if full {
+                if shutdown.is_cancelled() {
+                    return Ok(());
+                }
+                continue;
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return Ok(()),
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Claim one batch of due deliveries and attempt each; returns how many were claimed.
+    pub async fn round(&self) -> anyhow::Result<usize> {
+        let now = now_ms();
+        // The lease outlives the request timeout comfortably; a sender that dies mid-attempt
+        // releases its deliveries when the lease runs out.
+        let lease = self.request_timeout.saturating_mul(2) + Duration::from_secs(30);
+        let lease_until = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        let claimed = self.store.claim_webhook_deliveries(now, BATCH, lease_until).await?;
+        let n = claimed.len();
+        futures_util::future::join_all(claimed.into_iter().map(|c| self.attempt(c))).await;
+        Ok(n)
+    }
+
+    async fn attempt(&self, claimed: ClaimedDelivery) {
+        let started_at = now_ms();
+        let clock = Instant::now();
+        let attempts = u32::try_from(claimed.attempts).unwrap_or(u32::MAX);
+        let (status, error) = if attempts > self.max_attempts {
+            // Claimed again after a sender died during the last allowed attempt.
+            (
+                None,
+                Some("no attempts left (the last attempt was interrupted)".to_owned()),
+            )
+        } else {
+            match self.open_secret(&claimed.endpoint_id, &claimed.secret_sealed) {
+                Ok(secret) => self.post(&claimed, &secret).await,
+                Err(e) => (None, Some(format!("{e:#}"))),
+            }
+        };
+        let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let succeeded = error.is_none() && status.is_some_and(|s| (200..300).contains(&s));
+        let (new_state, next_attempt_at) = if succeeded {
+            (state::SUCCEEDED, None)
+        } else if attempts >= self.max_attempts {
+            (state::FAILED, None)
+        } else {
+            let delay = webhook::backoff(self.retry_base_delay, attempts, MAX_RETRY_DELAY, rand::random::<f64>());
+            let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4);
+            (state::PENDING, Some(now_ms() + delay_ms))
+        };
+        let error = error.map(|e| webhook::truncate_message(&e, MAX_ERROR_CHARS));
+        tracing::debug!(
+            delivery = %claimed.id, event = %claimed.event_id, attempt = attempts, ?status,
+            error = error.as_deref().unwrap_or(""), state = new_state, "webhook attempt"
+        );
+        let outcome = AttemptOutcome {
+            started_at,
+            duration_ms,
+            status,
+            error,
+            state: new_state,
+            next_attempt_at,
+        };
+        match self.store.record_webhook_attempt(&claimed, &outcome).await {
+            Ok(true) => {
+                if new_state == state::FAILED {
+                    tracing::warn!(delivery = %claimed.id, endpoint = %claimed.endpoint_id, attempts, "webhook delivery failed for good");
+                }
+            }
+            Ok(false) => tracing::debug!(delivery = %claimed.id, "webhook lease lost; attempt not recorded"),
+            Err(e) => tracing::warn!(delivery = %claimed.id, error = %e, "recording a webhook attempt failed"),
+        }
+    }
+
+    /// POST the event; the HTTP status (if any response came) and an error message unless the
+    /// status is 2xx.
+    async fn post(&self, claimed: &ClaimedDelivery, secret: &str) -> (Option<i64>, Option<String>) {
+        let timestamp = chrono::Utc::now().timestamp();
+        let body = claimed.body.as_bytes();
+        let signature = webhook::signature(secret, timestamp, body);
+        let sent = self
+            .http
+            .post(&claimed.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(webhook::HEADER_ID, &claimed.event_id)
+            .header(webhook::HEADER_TIMESTAMP, timestamp.to_string())
+            .header(webhook::HEADER_SIGNATURE, signature)
+            .body(claimed.body.clone())
+            .send()
+            .await;
+        let mut resp = match sent {
+            Ok(resp) => resp,
+            // Without the URL: it may carry a token in its query string.
+            Err(e) => return (None, Some(describe(&e.without_url()))),
+        };
+        let status = resp.status();
+        if status.is_success() {
+            return (Some(i64::from(status.as_u16())), None);
+        }
+        let mut snippet = Vec::new();
+        while snippet.len() < MAX_RESPONSE_BYTES {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => snippet.extend_from_slice(&chunk),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        snippet.truncate(MAX_RESPONSE_BYTES);
+        let mut message = format!("HTTP {}", status.as_u16());
+        if status.is_redirection() {
+            message.push_str(" (redirects are not followed)");
+        }
+        let text = String::from_utf8_lossy(&snippet);
+        let text = text.trim();
+        if !text.is_empty() {
+            message.push_str(": ");
+            message.push_str(text);
+        }
+        (Some(i64::from(status.as_u16())), Some(message))
+    }
+}
+
+/// An error and its causes on one line.
+fn describe(e: &reqwest::Error) -> String {
+    let mut out = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
