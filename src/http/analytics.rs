@@ -185,6 +185,7 @@ pub struct Series {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"from": "2026-11-29T00:00:00Z", "to": "2026-11-29T02:00:00Z", "granularity": "hour", "series": [{"group": {"api_name": "Petstore", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_version": "v1"}, "total_requests": 1520, "points": [{"start": "2026-11-29T00:00:00Z", "requests": 1000, "success": 990, "redirects": 0, "client_errors": 8, "server_errors": 2, "limited": 12, "bytes_in": 0, "bytes_out": 512000, "latency": {"p50_ms": 1.2, "p95_ms": 4.8, "p99_ms": 9.7, "mean_ms": 1.9}, "upstream_latency": {"p50_ms": 1.1, "p95_ms": 4.5, "p99_ms": 9.1, "mean_ms": 1.7}}, {"start": "2026-11-29T01:00:00Z", "requests": 520, "success": 520, "redirects": 0, "client_errors": 0, "server_errors": 0, "limited": 0, "bytes_in": 0, "bytes_out": 266240, "latency": {"p50_ms": 1.1, "p95_ms": 3.9, "p99_ms": 7.2, "mean_ms": 1.5}, "upstream_latency": {"p50_ms": 1.0, "p95_ms": 3.6, "p99_ms": 6.8, "mean_ms": 1.4}}]}]}))]
 pub struct UsageSeries {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -390,6 +391,7 @@ pub struct TopParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "name": "Petstore", "version": "v1", "requests": 152000, "client_errors": 310, "server_errors": 4, "limited": 1200, "bytes_out": 77824000}))]
 pub struct TopEntry {
     pub id: String,
     pub name: String,

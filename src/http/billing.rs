@@ -81,6 +81,7 @@ pub fn parse_period(period: &BillingPeriod, raw: &str) -> Result<(i64, i64), Api
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"position": 2, "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "application_name": "Mobile app", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "plan_name": "Gold", "kind": "usage", "tier": null, "description": "1003 calls above 1000 included", "quantity": 1003, "unit_price_micros": 2500, "prorated_seconds": null, "period_seconds": null, "amount_minor": 251, "amount": "2.51"}))]
 pub struct InvoiceLine {
     pub position: i64,
     pub subscription_id: String,
@@ -475,6 +476,7 @@ pub struct RevenueParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"period": "2026-11", "items": [{"api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_name": "Petstore", "api_version": "v1", "currency": "USD", "status": "finalized", "amount_minor": 123450, "amount": "1234.50", "subscriptions": 17}]}))]
 pub struct RevenueReport {
     pub period: String,
     pub items: Vec<Revenue>,

@@ -62,6 +62,7 @@ fn format(asked: Option<Format>, headers: &HeaderMap) -> Format {
 
 /// One usage export row. CSV columns, in order: the fields below.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"date": "2026-11-29", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "application_name": "Mobile app", "customer_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "customer_email": "dev@example.com", "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d62", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d63", "plan_name": "Gold", "requests": 10450, "billable_requests": 10400, "client_errors": 48, "server_errors": 2, "limited": 120, "bytes_in": 10240, "bytes_out": 5242880}))]
 pub struct UsageExportItem {
     /// UTC day, `YYYY-MM-DD`.
     pub date: String,
@@ -143,6 +144,7 @@ impl From<UsageExportRow> for UsageExportItem {
 
 /// One invoice line with its invoice. CSV columns, in order: the fields below.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"invoice_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "invoice_number": 42, "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "customer_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "customer_email": "dev@example.com", "period": "2026-11", "period_start": "2026-11-01T00:00:00Z", "period_end": "2026-12-01T00:00:00Z", "currency": "USD", "status": "finalized", "invoice_total_minor": 12345, "line_position": 1, "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d62", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d63", "application_name": "Mobile app", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d64", "plan_name": "Gold", "kind": "fee", "tier": null, "description": "Fee for the period", "quantity": 1, "unit_price_micros": 10000000, "prorated_seconds": 2592000, "period_seconds": 2592000, "amount_minor": 1000, "amount": "10.00"}))]
 pub struct InvoiceExportItem {
     pub invoice_id: String,
     pub invoice_number: Option<i64>,
@@ -452,7 +454,7 @@ pub struct InvoiceExportParams {
 }
 
 /// Invoices with their lines for a range of billing periods. CSV: one row per line with the
-/// invoice's columns repeated: `invoice_id, invoice_number, org_id, customer_id,
+/// invoice's columns repeated (schema `InvoiceExportItem`): `invoice_id, invoice_number, org_id, customer_id,
 /// customer_email, period, period_start, period_end, currency, status, invoice_total_minor,
 /// line_position, subscription_id, api_id, api_name, api_version, application_id,
 /// application_name, plan_id, plan_name, kind, tier, description, quantity, unit_price_micros,

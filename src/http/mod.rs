@@ -51,7 +51,7 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&SecuritySchemes),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, exports::InvoiceExportItem)),
     tags(
         (name = "accounts", description = "Sign-up, login, the caller's profile"),
         (name = "tokens", description = "Personal access tokens for automation"),

@@ -426,7 +426,7 @@ impl Store {
     /// Recompute the draft invoices of one period (for one organization and/or customer, or
     /// all). Creates drafts for customers seen for the first time.
     pub async fn refresh_drafts(&self, period: (i64, i64), scope: &InvoiceScope) -> StoreResult<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let computed = compute(&mut tx, period, scope).await?;
         let now = now_ms();
         let mut ids = Vec::with_capacity(computed.len());
@@ -451,7 +451,7 @@ impl Store {
     /// period must be over (`now >= period_end`).
     pub async fn finalize_invoice(&self, id: &str, entry: AuditEntry) -> StoreResult<(InvoiceRow, bool)> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, String, i64, i64, String, String)> = sqlx::query_as(
             "SELECT org_id, customer_id, period_start, period_end, currency, status FROM invoices WHERE id = $1",
         )
@@ -487,7 +487,7 @@ impl Store {
         }
         let scope = InvoiceScope {
             org_id: Some(org_id.clone()),
-            customer_id: Some(customer_id),
+            customer_id: Some(customer_id.clone()),
         };
         let computed = compute(&mut tx, (start, end), &scope)
             .await?
@@ -514,6 +514,12 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        let event = serde_json::json!({
+            "invoice_id": id, "number": number, "org_id": org_id, "customer_id": customer_id,
+            "period_start": crate::domain::ids::to_datetime(start), "period_end": crate::domain::ids::to_datetime(end),
+            "currency": currency, "total_minor": total, "lines": lines.len(),
+        });
+        super::webhooks::enqueue(&mut tx, &org_id, crate::domain::webhook::INVOICE_FINALIZED, &event).await?;
         let mut entry = entry;
         entry.org_id.get_or_insert(org_id);
         entry.details = serde_json::json!({"number": number, "total_minor": total, "currency": currency});
@@ -525,7 +531,7 @@ impl Store {
     /// Void a draft or finalized invoice with a reason. Its period is then not billed again.
     pub async fn void_invoice(&self, id: &str, reason: &str, entry: AuditEntry) -> StoreResult<InvoiceRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE invoices SET status = 'void', voided_at = $2, void_reason = $3, updated_at = $2
               WHERE id = $1 AND status <> 'void'",

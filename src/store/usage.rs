@@ -33,11 +33,70 @@ pub struct GatewayNodeRow {
     pub last_seen: i64,
 }
 
+/// For the subscriptions in a batch whose plan has a quota: when their calls in the current
+/// quota period (UTC day or month; calls refused by limits not counted) reach it, announce
+/// `quota.reached` once per subscription and period.
+async fn announce_quotas_reached(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[UsageRecord]) -> StoreResult<()> {
+    use crate::domain::plan::{Quota, QuotaPeriod};
+    let mut subs: Vec<&str> = rows.iter().filter_map(|r| r.subscription_id.as_deref()).collect();
+    subs.sort_unstable();
+    subs.dedup();
+    let now = now_ms();
+    for sub in subs {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT p.org_id, s.api_id, s.application_id, pl.id, pl.quota
+               FROM subscriptions s JOIN plans pl ON pl.id = s.plan_id JOIN apis p ON p.id = s.api_id
+              WHERE s.id = $1 AND pl.quota IS NOT NULL",
+        )
+        .bind(sub)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((org_id, api_id, application_id, plan_id, quota)) = row else {
+            continue;
+        };
+        let Ok(quota) = serde_json::from_str::<Quota>(&quota) else {
+            continue;
+        };
+        let start = match quota.period {
+            QuotaPeriod::Day => now.div_euclid(86_400_000) * 86_400_000,
+            QuotaPeriod::Month => crate::domain::billing::BillingPeriod::Month.containing(now).0,
+        };
+        let calls: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_rollups
+              WHERE subscription_id = $1 AND minute >= $2 AND status_class <> 'limited'",
+        )
+        .bind(sub)
+        .bind(start.div_euclid(60_000))
+        .fetch_one(&mut **tx)
+        .await?;
+        if u64::try_from(calls).unwrap_or(0) < quota.requests {
+            continue;
+        }
+        let first = sqlx::query(
+            "INSERT INTO quota_notices (subscription_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(sub)
+        .bind(start)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if first {
+            let data = serde_json::json!({
+                "subscription_id": sub, "api_id": api_id, "application_id": application_id, "plan_id": plan_id,
+                "quota": quota, "period_start": crate::domain::ids::to_datetime(start), "calls": calls,
+            });
+            super::webhooks::enqueue(tx, &org_id, crate::domain::webhook::QUOTA_REACHED, &data).await?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Store a batch exactly once. Returns false when the batch id was seen before (a retry),
     /// in which case nothing is added.
     pub async fn record_usage_batch(&self, batch_id: &str, node_id: &str, rows: &[UsageRecord]) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let fresh = sqlx::query(
             "INSERT INTO usage_batches (batch_id, node_id, received_at, row_count) VALUES ($1, $2, $3, $4)
              ON CONFLICT (batch_id) DO NOTHING",
@@ -88,6 +147,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        announce_quotas_reached(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -419,7 +419,7 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
     let last_day = chrono::DateTime::from_timestamp_millis(p2).unwrap().date_naive();
     let range = format!("&from={day}&to={last_day}");
     for query in [range.clone(), format!("{range}&org={org}")] {
-        let json_items = usage_json(&dev_or_admin(&dev, &admin, &query), &query).await;
+        let json_items = usage_json(dev_or_admin(&dev, &admin, &query), &query).await;
         let csv = csv_rows(
             dev_or_admin(&dev, &admin, &query),
             &format!("/api/v1/exports/usage?format=csv{query}"),
@@ -550,4 +550,346 @@ async fn send_patch(client: &Client, path: &str, etag: &str, body: Value) -> (u1
     let (s, b, h) =
         crate::helpers::send(client.request(Method::PATCH, path).header("if-match", etag).json(&body)).await;
     (s.as_u16(), b, h)
+}
+
+/// Poll `GET path` as `client` until `done(body)`; fail after 30 s.
+async fn poll(client: &Client, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let start = std::time::Instant::now();
+    loop {
+        let (s, body, _) = client.get(path).await;
+        assert_eq!(s, 200, "{body}");
+        if done(&body) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out polling {path}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn series_total(body: &Value) -> i64 {
+    body["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["total_requests"].as_i64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn usage_invoices_and_exports_are_visible_only_to_their_parties() {
+    let app = TestApp::spawn_with(|c| c.usage_flush_interval = Duration::from_millis(100)).await;
+    let upstream = Upstream::start("parties").await;
+    let (org_x, admin_x, publisher_x, member_x) = app.org_with_members("sellerx").await;
+    let (org_y, admin_y, publisher_y, _) = app.org_with_members("sellery").await;
+    let flat = plan(
+        &publisher_x,
+        &org_x,
+        json!({"name": "Flat", "pricing": {"model": "flat", "fee_minor": 999}, "currency": "EUR"}),
+    )
+    .await;
+    // publish_api names the context "bill"; the gateway path is /bill/v1/...
+    let api = publish_api(&publisher_x, &org_x, "bill", &flat, json!([{"url": upstream.url}])).await;
+    let dev_a = app.developer("a@parties.example").await;
+    let dev_b = app.developer("b@parties.example").await;
+    let (_, key_a, sub_a) = application(&dev_a, "app-a", &api, &flat).await;
+    let (_, key_b, sub_b) = application(&dev_b, "app-b", &api, &flat).await;
+    gateway_calls(&app.gateway, &key_a, 3).await;
+    gateway_calls(&app.gateway, &key_b, 2).await;
+    let series = "/api/v1/analytics/usage?granularity=minute&from=";
+    let from = rfc3339(now_ms() - 3_600_000);
+    let path = format!("{series}{from}");
+    let a_view = poll(&dev_a, &path, |b| series_total(b) == 3).await;
+    let b_view = poll(&dev_b, &path, |b| series_total(b) == 2).await;
+    assert_ne!(a_view, b_view);
+    let x_view = poll(&publisher_x, &format!("{path}&org={org_x}"), |b| series_total(b) == 5).await;
+    assert_eq!(series_total(&x_view), 5);
+
+    let (_, a_list, _) = dev_a.get("/api/v1/invoices").await;
+    assert_eq!(a_list["items"].as_array().unwrap().len(), 1, "{a_list}");
+    let a_invoice = a_list["items"][0].clone();
+    let a_id = a_invoice["id"].as_str().unwrap().to_owned();
+    assert_eq!(a_invoice["customer_email"], "a@parties.example");
+    assert_eq!(a_invoice["currency"], "EUR");
+    let (_, b_list, _) = dev_b.get("/api/v1/invoices").await;
+    assert!(
+        b_list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["customer_email"] == "b@parties.example"),
+        "{b_list}"
+    );
+
+    let today = chrono::Utc::now().date_naive();
+    let export = format!("/api/v1/exports/usage?from={today}&to={today}");
+    let subs = |rows: &[BTreeMap<String, String>]| -> Vec<String> {
+        rows.iter().map(|r| r["subscription_id"].clone()).collect()
+    };
+    assert_eq!(
+        subs(&csv_rows(&dev_b, &format!("{export}&format=csv")).await),
+        vec![sub_b["id"].as_str().unwrap()]
+    );
+    let mut both = subs(&csv_rows(&admin_x, &format!("{export}&format=csv&org={org_x}")).await);
+    both.sort();
+    let mut want = vec![
+        sub_a["id"].as_str().unwrap().to_owned(),
+        sub_b["id"].as_str().unwrap().to_owned(),
+    ];
+    want.sort();
+    assert_eq!(both, want);
+
+    // (caller, method, path, status): every denial, and the allowed reads next to them.
+    let anon = app.anonymous();
+    let root = app.admin().await;
+    let revenue_x = format!("/api/v1/orgs/{org_x}/revenue");
+    let invoice_a = format!("/api/v1/invoices/{a_id}");
+    let cases: Vec<(&str, &Client, Method, String, u16)> = vec![
+        ("B reads A's invoice", &dev_b, Method::GET, invoice_a.clone(), 404),
+        (
+            "B finalizes A's invoice",
+            &dev_b,
+            Method::POST,
+            format!("{invoice_a}/finalize"),
+            404,
+        ),
+        (
+            "B asks for X's analytics",
+            &dev_b,
+            Method::GET,
+            format!("{path}&org={org_x}"),
+            404,
+        ),
+        (
+            "B asks for X's usage export",
+            &dev_b,
+            Method::GET,
+            format!("{export}&org={org_x}"),
+            404,
+        ),
+        (
+            "B asks for X's invoices",
+            &dev_b,
+            Method::GET,
+            format!("/api/v1/invoices?org={org_x}"),
+            404,
+        ),
+        (
+            "B asks for everything",
+            &dev_b,
+            Method::GET,
+            "/api/v1/invoices?all=true".into(),
+            403,
+        ),
+        (
+            "X's developer member reads X's revenue",
+            &member_x,
+            Method::GET,
+            revenue_x.clone(),
+            403,
+        ),
+        (
+            "X's developer member asks for X's exports",
+            &member_x,
+            Method::GET,
+            format!("{export}&org={org_x}"),
+            403,
+        ),
+        (
+            "Y's publisher reads X's revenue",
+            &publisher_y,
+            Method::GET,
+            revenue_x.clone(),
+            404,
+        ),
+        (
+            "Y's admin asks for X's invoices",
+            &admin_y,
+            Method::GET,
+            format!("/api/v1/invoices?org={org_x}"),
+            404,
+        ),
+        (
+            "Y's admin reads A's invoice",
+            &admin_y,
+            Method::GET,
+            invoice_a.clone(),
+            404,
+        ),
+        (
+            "Y's admin asks for X's top APIs",
+            &admin_y,
+            Method::GET,
+            format!("/api/v1/analytics/top?dimension=api&org={org_x}"),
+            404,
+        ),
+        (
+            "X's publisher finalizes",
+            &publisher_x,
+            Method::POST,
+            format!("{invoice_a}/finalize"),
+            403,
+        ),
+        (
+            "X's admin finalizes an open period",
+            &admin_x,
+            Method::POST,
+            format!("{invoice_a}/finalize"),
+            409,
+        ),
+        (
+            "A finalizes own invoice",
+            &dev_a,
+            Method::POST,
+            format!("{invoice_a}/finalize"),
+            403,
+        ),
+        ("anonymous invoices", &anon, Method::GET, "/api/v1/invoices".into(), 401),
+        ("anonymous export", &anon, Method::GET, export.clone(), 401),
+        ("anonymous analytics", &anon, Method::GET, path.clone(), 401),
+        (
+            "X's publisher reads X's revenue",
+            &publisher_x,
+            Method::GET,
+            revenue_x.clone(),
+            200,
+        ),
+        (
+            "X's publisher reads A's invoice",
+            &publisher_x,
+            Method::GET,
+            invoice_a.clone(),
+            200,
+        ),
+        ("A reads own invoice", &dev_a, Method::GET, invoice_a.clone(), 200),
+        (
+            "the operator asks for everything",
+            &root,
+            Method::GET,
+            "/api/v1/invoices?all=true".into(),
+            200,
+        ),
+        (
+            "Y's admin reads Y's (empty) revenue",
+            &admin_y,
+            Method::GET,
+            format!("/api/v1/orgs/{org_y}/revenue"),
+            200,
+        ),
+    ];
+    for (what, client, method, path, want) in cases {
+        let (s, body, _) = client.call(method, &path, None).await;
+        assert_eq!(s.as_u16(), want, "{what}: {path} → {body}");
+        if want >= 400 {
+            assert!(body["code"].is_string(), "{what}: problem+json expected, got {body}");
+        }
+    }
+    let (_, top, _) = publisher_x
+        .get(&format!("/api/v1/analytics/top?dimension=application&org={org_x}"))
+        .await;
+    assert_eq!(top.as_array().unwrap().len(), 2, "{top}");
+    let (_, top, _) = dev_b.get("/api/v1/analytics/top?dimension=application").await;
+    assert_eq!(top.as_array().unwrap().len(), 1, "{top}");
+    assert_eq!(top[0]["requests"], 2, "{top}");
+
+    // Bad input: clear 400s, never a 500.
+    for path in [
+        "/api/v1/exports/usage".to_owned(),
+        format!("/api/v1/exports/usage?from={today}&to=2001-01-01"),
+        format!("/api/v1/exports/usage?from={today}&to={today}&format=xml"),
+        format!("/api/v1/exports/usage?from={today}&to={today}&cursor=garbage"),
+        format!("/api/v1/exports/usage?from=1970-01-01&to={today}"),
+        "/api/v1/analytics/usage?granularity=second".to_owned(),
+        "/api/v1/analytics/usage?group_by=planet".to_owned(),
+        "/api/v1/analytics/usage?granularity=minute&from=2020-01-01T00:00:00Z".to_owned(),
+        "/api/v1/analytics/usage?api_id=not-a-uuid".to_owned(),
+        "/api/v1/analytics/top?dimension=galaxy".to_owned(),
+        "/api/v1/invoices?period=2026-13".to_owned(),
+        "/api/v1/invoices?status=paid".to_owned(),
+        "/api/v1/invoices?cursor=1_2".to_owned(),
+        "/api/v1/exports/invoices?from=yesterday".to_owned(),
+    ] {
+        let (s, body, h) = dev_a.get(&path).await;
+        crate::helpers::assert_problem(s, &body, &h, 400, "bad_request");
+    }
+    upstream.stop();
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reached_quota() {
+    use crate::webhooks::{Receiver, create_webhook, wait_until};
+    let app = TestApp::spawn_with(|c| {
+        c.billing_period = "1m".into();
+        c.invoice_grace_period = Duration::ZERO;
+        c.billing_check_interval = Duration::from_millis(200);
+        c.usage_flush_interval = Duration::from_millis(100);
+        c.webhook_poll_interval = Duration::from_millis(20);
+    })
+    .await;
+    let upstream = Upstream::start("auto").await;
+    let receiver = Receiver::start(&[], 200).await;
+    let (org, admin, publisher, _) = app.org_with_members("auto").await;
+    let (_, secret) = create_webhook(&admin, &org, &receiver.url, &["invoice.finalized", "quota.reached"]).await;
+    let quota_plan = plan(
+        &publisher,
+        &org,
+        json!({"name": "Five a day", "quota": {"requests": 5, "period": "day"},
+               "pricing": {"model": "flat", "fee_minor": 6000}, "currency": "USD"}),
+    )
+    .await;
+    let api = publish_api(&publisher, &org, "bill", &quota_plan, json!([{"url": upstream.url}])).await;
+    let dev = app.developer("auto@dev.example").await;
+    let (_, key, _) = application(&dev, "auto-app", &api, &quota_plan).await;
+    let started = now_ms();
+    gateway_calls(&app.gateway, &key, 5).await;
+    let r = reqwest::Client::new()
+        .get(format!("{}/bill/v1/items/1", app.gateway))
+        .header("apikey", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "the sixth call is over the quota");
+
+    wait_until("quota.reached", || async {
+        !receiver.of_type("quota.reached").is_empty()
+    })
+    .await;
+    let quota = receiver.of_type("quota.reached");
+    assert_eq!(quota.len(), 1);
+    assert!(quota[0].signed_with(&secret));
+    assert_eq!(quota[0].json()["data"]["calls"], 5, "{}", quota[0].json());
+
+    // The period ends; the biller finalizes within a few checks and announces it once.
+    sleep_until((started / PERIOD_MS + 1) * PERIOD_MS).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while receiver.of_type("invoice.finalized").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no invoice.finalized");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let event = receiver.of_type("invoice.finalized")[0].json();
+    assert_eq!(event["data"]["number"], 1, "{event}");
+    let period_start = started / PERIOD_MS * PERIOD_MS;
+    let invoice = invoice_for(&dev, "", period_start).await;
+    assert_eq!(invoice["status"], "finalized", "{invoice}");
+    assert_eq!(invoice["number"], 1);
+    assert_eq!(event["data"]["total_minor"], invoice["total_minor"]);
+    // No second quota notice for the same day, whatever else is flushed.
+    gateway_calls_expect(&app.gateway, &key, 429).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.of_type("quota.reached").len(), 1);
+    upstream.stop();
+    app.stop().await;
+}
+
+async fn gateway_calls_expect(gw: &str, key: &str, status: u16) {
+    let r = reqwest::Client::new()
+        .get(format!("{gw}/bill/v1/items/1"))
+        .header("apikey", key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), status);
 }

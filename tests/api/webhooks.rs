@@ -23,7 +23,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
+pub(crate) struct Received {
     id: String,
     timestamp: String,
     signature: String,
@@ -32,13 +32,13 @@ struct Received {
 }
 
 impl Received {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).expect("the body is JSON")
     }
 
     /// Verify as a receiver would: HMAC-SHA256 keyed with the secret over "{timestamp}.{body}",
     /// hex, in a `v1=` entry; the timestamp close to now.
-    fn signed_with(&self, secret: &str) -> bool {
+    pub(crate) fn signed_with(&self, secret: &str) -> bool {
         let ts: i64 = self.timestamp.parse().expect("numeric timestamp");
         let now = chrono::Utc::now().timestamp();
         assert!((now - ts).abs() <= 300, "timestamp {ts} is far from now {now}");
@@ -59,13 +59,13 @@ struct Inbox {
 }
 
 /// A webhook receiver on 127.0.0.1:0.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     inbox: Arc<Inbox>,
 }
 
 impl Receiver {
-    async fn start(script: &[u16], otherwise: u16) -> Receiver {
+    pub(crate) async fn start(script: &[u16], otherwise: u16) -> Receiver {
         let inbox = Arc::new(Inbox {
             script: Mutex::new(script.iter().copied().collect()),
             otherwise: Mutex::new(otherwise),
@@ -101,7 +101,7 @@ impl Receiver {
         self.inbox.received.lock().unwrap().clone()
     }
 
-    fn of_type(&self, event_type: &str) -> Vec<Received> {
+    pub(crate) fn of_type(&self, event_type: &str) -> Vec<Received> {
         self.received()
             .into_iter()
             .filter(|r| r.json()["type"] == event_type)
@@ -124,7 +124,7 @@ async fn fast_app(max_attempts: u32) -> TestApp {
 }
 
 /// Poll `check` until it is true; fail the test after `DEADLINE`.
-async fn wait_until<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn wait_until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -136,7 +136,7 @@ where
     }
 }
 
-async fn create_webhook(admin: &Client, org: &str, url: &str, types: &[&str]) -> (String, String) {
+pub(crate) async fn create_webhook(admin: &Client, org: &str, url: &str, types: &[&str]) -> (String, String) {
     let (s, body, h) = admin
         .call(
             Method::POST,
