@@ -283,7 +283,7 @@ impl Store {
     ) -> StoreResult<ApiRow> {
         let id = new_id();
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM apis WHERE context = $1")
             .bind(&f.context)
             .fetch_one(&mut *tx)
@@ -411,7 +411,7 @@ impl Store {
         spec: Option<&NewSpec>,
         entry: AuditEntry,
     ) -> StoreResult<ApiRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current_resources;
         let resources_for_search = match resources {
             Some(r) => r,
@@ -482,7 +482,7 @@ impl Store {
 
     /// Delete an API that is CREATED or RETIRED (checked again inside the transaction).
     pub async fn delete_api(&self, id: &str, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let api = fetch_api(&mut tx, id).await?;
         if !api.state()?.deletable() {
             return Err(StoreError::Conflict(format!(
@@ -515,7 +515,7 @@ impl Store {
     /// versions it deprecates) in the lifecycle history and the audit log.
     pub async fn transition_api(&self, id: &str, t: Transition<'_>, entry: AuditEntry) -> StoreResult<ApiRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE apis SET state = $2, row_version = row_version + 1, updated_at = $3,
                     require_resubscription = COALESCE($5, require_resubscription)
@@ -595,7 +595,7 @@ impl Store {
 
     /// Copy an API (resources, plans, documents, specification) into a new version in CREATED.
     pub async fn copy_api_version(&self, id: &str, version: &str, entry: AuditEntry) -> StoreResult<ApiRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let source = fetch_api(&mut tx, id).await?;
         let new_id_ = new_id();
         let now = now_ms();

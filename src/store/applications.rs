@@ -155,7 +155,7 @@ impl Store {
     /// subscriptions ended (their usage history stays for invoices).
     pub async fn delete_application(&self, id: &str) -> StoreResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE applications SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
             .bind(id)
             .bind(now)
@@ -182,7 +182,7 @@ impl Store {
     // ---- API keys ----------------------------------------------------------------------------
 
     pub async fn insert_api_key(&self, application_id: &str, key: NewSecret<'_>) -> StoreResult<ApiKeyRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = insert_key(&mut tx, application_id, &key).await?;
         revision::bump(&mut tx).await?;
         tx.commit().await?;
@@ -214,7 +214,7 @@ impl Store {
 
     /// Revoke a key at once (idempotent).
     pub async fn revoke_api_key(&self, application_id: &str, id: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE application_id = $1 AND id = $2 AND revoked_at IS NULL")
             .bind(application_id)
             .bind(id)
@@ -234,7 +234,7 @@ impl Store {
         new: NewSecret<'_>,
         old_valid_until: i64,
     ) -> StoreResult<ApiKeyRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = insert_key(&mut tx, application_id, &new).await?;
         let done = sqlx::query(
             "UPDATE api_keys SET rotated_to = $3,
@@ -295,7 +295,7 @@ impl Store {
         scopes: &[String],
         entry: Option<AuditEntry>,
     ) -> StoreResult<OAuthClientRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: OAuthClientRow = sqlx::query_as(
             "INSERT INTO oauth_clients (client_id, application_id, secret_hash, secret_prefix, scopes, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)

@@ -77,7 +77,7 @@ impl Store {
         f: &DocumentFields,
         entry: AuditEntry,
     ) -> StoreResult<DocumentRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let position = match f.position {
             Some(p) => p,
             None => {
@@ -140,7 +140,7 @@ impl Store {
         f: &DocumentFields,
         entry: AuditEntry,
     ) -> StoreResult<DocumentRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE documents SET title = $3, doc_type = $4, visibility = $5, source = $6, inline_content = $7,
                     url = $8, position = COALESCE($9, position), row_version = row_version + 1, updated_at = $10,
@@ -181,7 +181,7 @@ impl Store {
         body: &[u8],
         entry: AuditEntry,
     ) -> StoreResult<DocumentRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE documents SET source = 'file', inline_content = NULL, url = NULL, file_name = $3,
                     content_type = $4, file_body = $5, file_size = $6, row_version = row_version + 1, updated_at = $7
@@ -215,7 +215,7 @@ impl Store {
     }
 
     pub async fn delete_document(&self, api_id: &str, id: &str, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM documents WHERE api_id = $1 AND id = $2")
             .bind(api_id)
             .bind(id)

@@ -167,7 +167,7 @@ impl Store {
         self.backend
     }
 
-    /// A transaction that reads before it writes. On SQLite it takes the write lock at once
+    /// Every write transaction of the store (reads-only use the pool directly). On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`, waiting up to busy_timeout): a deferred transaction whose first
     /// statement reads cannot upgrade to a writer once another connection has written
     /// meanwhile, and fails with SQLITE_BUSY at once, whatever busy_timeout says. Background

@@ -22,7 +22,7 @@ impl Store {
         audit_entry: Option<AuditEntry>,
     ) -> StoreResult<OrgRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: OrgRow = sqlx::query_as(
             "INSERT INTO organizations (id, slug, name, is_operator, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)

@@ -119,7 +119,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         for org_id in orgs {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             let still: i64 = sqlx::query_scalar("SELECT plans_seeded FROM organizations WHERE id = $1")
                 .bind(&org_id)
                 .fetch_one(&mut *tx)
@@ -133,7 +133,7 @@ impl Store {
     }
 
     pub async fn insert_plan(&self, org_id: &str, f: &PlanFields, entry: AuditEntry) -> StoreResult<PlanRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = insert(&mut tx, org_id, f).await?;
         let mut entry = entry;
         entry.target_id = row.id.clone();
@@ -173,7 +173,7 @@ impl Store {
         f: &PlanFields,
         entry: AuditEntry,
     ) -> StoreResult<PlanRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Invoices are computed from a plan's pricing: once a subscription has been on the plan,
         // its price and currency are history and stay fixed (publish a new plan instead).
         let stored: Option<(String, String, i64)> = sqlx::query_as(
@@ -227,7 +227,7 @@ impl Store {
 
     /// Delete a plan no API offers (and, later, no subscription uses).
     pub async fn delete_plan(&self, id: &str, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let offered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_plans WHERE plan_id = $1")
             .bind(id)
             .fetch_one(&mut *tx)

@@ -40,7 +40,7 @@ impl Store {
     /// in one transaction. With no active key this simply inserts `new`.
     pub async fn rotate_signing_key(&self, new: NewSigningKey<'_>, old_publish_until: i64) -> StoreResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE signing_keys SET retired_at = $1, publish_until = $2 WHERE retired_at IS NULL")
             .bind(now)
             .bind(old_publish_until)
@@ -63,7 +63,7 @@ impl Store {
 
     /// Record a revoked access token (idempotent) so introspection and the gateway refuse it.
     pub async fn revoke_access_token(&self, jti: &str, client_id: &str, expires_at: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "INSERT INTO revoked_tokens (jti, client_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (jti) DO NOTHING",

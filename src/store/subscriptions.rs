@@ -205,7 +205,7 @@ impl Store {
     ) -> StoreResult<SubscriptionRow> {
         let now = now_ms();
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO subscriptions (id, application_id, api_id, plan_id, state, reason, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, '', $6, $6)",

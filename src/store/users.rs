@@ -52,7 +52,7 @@ impl Store {
     /// Create a user (and its first membership) in one transaction.
     pub async fn insert_user(&self, user: NewUser<'_>, audit_entry: Option<AuditEntry>) -> StoreResult<UserRow> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: UserRow = sqlx::query_as(
             "INSERT INTO users (id, email, display_name, password_hash, disabled, created_at, updated_at)
              VALUES ($1, $2, $3, $4, 0, $5, $5)
@@ -110,7 +110,7 @@ impl Store {
         keep_session: Option<&str>,
     ) -> StoreResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
             .bind(user_id)
             .bind(password_hash)
@@ -184,7 +184,7 @@ impl Store {
     /// Add a member, or change its role when it is one already.
     /// Refuses to demote the organization's last admin.
     pub async fn put_membership(&self, org_id: &str, user_id: &str, role: Role, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if role != Role::Admin {
             let current: Option<String> =
                 sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
@@ -215,7 +215,7 @@ impl Store {
 
     /// Remove a member. Refuses to remove the organization's last admin.
     pub async fn delete_membership(&self, org_id: &str, user_id: &str, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let role: Option<String> =
             sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
                 .bind(org_id)

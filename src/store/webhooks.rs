@@ -234,7 +234,7 @@ impl Store {
         secret_prefix: &str,
         entry: AuditEntry,
     ) -> StoreResult<WebhookEndpointRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = AssertSqlSafe(format!(
             "INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, enabled, secret_sealed,
                                             secret_prefix, row_version, created_at, updated_at)
@@ -285,7 +285,7 @@ impl Store {
         f: &WebhookFields,
         entry: AuditEntry,
     ) -> StoreResult<WebhookEndpointRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = AssertSqlSafe(format!(
             "UPDATE webhook_endpoints SET url = $2, description = $3, event_types = $4, enabled = $5,
                     row_version = row_version + 1, updated_at = $6
@@ -316,7 +316,7 @@ impl Store {
         secret_prefix: &str,
         entry: AuditEntry,
     ) -> StoreResult<WebhookEndpointRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = AssertSqlSafe(format!(
             "UPDATE webhook_endpoints SET secret_sealed = $2, secret_prefix = $3, secret_rotated_at = $4,
                     row_version = row_version + 1, updated_at = $4
@@ -337,7 +337,7 @@ impl Store {
 
     /// Delete an endpoint with its deliveries and their attempts.
     pub async fn delete_webhook(&self, id: &str, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Explicit deletes: the cascade is declared, but not every SQLite connection may have
         // foreign keys enabled (e.g. one opened by an operator's tool).
         sqlx::query(
@@ -408,7 +408,7 @@ impl Store {
 
     /// A new pending delivery of the same event to the same endpoint.
     pub async fn resend_webhook_delivery(&self, id: &str) -> StoreResult<WebhookDeliveryRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_ms();
         let new = new_id();
         let done = sqlx::query(
@@ -432,7 +432,7 @@ impl Store {
 
     /// A `ping` event for one endpoint, whatever it subscribes to.
     pub async fn insert_webhook_ping(&self, endpoint: &WebhookEndpointRow) -> StoreResult<WebhookDeliveryRow> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_ms();
         let data = serde_json::json!({
             "webhook_id": endpoint.id,
@@ -508,7 +508,7 @@ impl Store {
     ) -> StoreResult<bool> {
         debug_assert!(state::ALL.contains(&outcome.state));
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let completed_at = (outcome.state != state::PENDING).then_some(now);
         let done = sqlx::query(
             "UPDATE webhook_deliveries SET state = $3, next_attempt_at = $4, claim_token = NULL, last_status = $5,
