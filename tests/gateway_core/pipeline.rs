@@ -349,6 +349,47 @@ async fn jwt_access_tokens() {
     assert_eq!(r.json()["code"], "token_invalid");
 }
 
+/// Verified tokens are cached per snapshot: a revocation or a signing key
+/// removed from the JWKS takes effect with the very next snapshot.
+#[tokio::test]
+async fn cached_jwts_follow_revocation_and_key_removal() {
+    let up = Upstream::start("up").await;
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    let (jwt, key) = Jwt::new();
+    let snap = |revision: i64, key: Option<JwtKey>, revoked: &[&str]| {
+        let mut s = snapshot(revision, vec![api("pets", "/petstore", "v1", &[up.url()])]);
+        if let Some(key) = key {
+            s.jwt.keys.insert(jwt.kid.into(), key);
+        }
+        s.jwt.issuer = "https://tollgate.test".into();
+        s.jwt.audience = "tollgate-gateway".into();
+        s.jwt.revoked_jti.extend(revoked.iter().map(|j| Arc::from(*j)));
+        s
+    };
+    gw.swap(snap(1, Some(key.clone()), &[]));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = format!("http://{addr}/petstore/v1/pets/1");
+    let a = format!("Bearer {}", jwt.token(300, "tollgate-gateway", "ja", "app1"));
+    let b = format!("Bearer {}", jwt.token(300, "tollgate-gateway", "jb", "app1"));
+    for _ in 0..3 {
+        for t in [&a, &b] {
+            assert_eq!(get(&c, &url, &[("authorization", t)]).await.status, 200);
+        }
+    }
+    // Revoke one of the two cached tokens.
+    gw.swap(snap(2, Some(key.clone()), &["ja"]));
+    let r = get(&c, &url, &[("authorization", &a)]).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "token_revoked");
+    assert_eq!(get(&c, &url, &[("authorization", &b)]).await.status, 200);
+    // The signing key leaves the JWKS: nothing verified with it is accepted.
+    gw.swap(snap(3, None, &["ja"]));
+    let r = get(&c, &url, &[("authorization", &b)]).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "token_invalid");
+}
+
 #[tokio::test]
 async fn weighted_balancing_1_to_3() {
     let a = Upstream::start("a").await;
