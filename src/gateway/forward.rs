@@ -7,7 +7,6 @@
 //! request is therefore bounded by hyper's buffers, whatever the body size.
 
 use std::error::Error as StdError;
-use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -174,16 +173,6 @@ fn source_chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a
     std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
 }
 
-fn is_hop_by_hop(name: &HeaderName) -> bool {
-    name == CONNECTION
-        || name == TE
-        || name == TRAILER
-        || name == TRANSFER_ENCODING
-        || name == UPGRADE
-        || name == KEEP_ALIVE
-        || name.as_str().starts_with("proxy-")
-}
-
 /// Whether the request asks for a WebSocket upgrade.
 pub fn is_websocket_upgrade(headers: &HeaderMap) -> bool {
     let upgrade = headers
@@ -202,9 +191,24 @@ fn has_connection_token(headers: &HeaderMap, token: &str) -> bool {
 /// Removes hop-by-hop headers (RFC 9110 §7.6.1): the fixed list, `Proxy-*`,
 /// and whatever `Connection` names. With `keep_upgrade`, `Connection:
 /// upgrade` and `Upgrade` survive (WebSocket handshakes).
+///
+/// Allocation-free: one pass over the names finds what is there (usually
+/// just a backend's `Connection: keep-alive`), and only that is removed.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
-    // Common case: nothing to remove, one pass over the names, no allocation.
-    if !headers.keys().any(is_hop_by_hop) {
+    const CONN: u8 = 1;
+    const FIXED: u8 = 2;
+    const PROXY: u8 = 4;
+    let mut found = 0u8;
+    for name in headers.keys() {
+        if name == CONNECTION {
+            found |= CONN;
+        } else if name == TE || name == TRAILER || name == TRANSFER_ENCODING || name == UPGRADE || name == KEEP_ALIVE {
+            found |= FIXED;
+        } else if name.as_str().starts_with("proxy-") {
+            found |= PROXY;
+        }
+    }
+    if found == 0 {
         return;
     }
     let upgrade = if keep_upgrade {
@@ -212,22 +216,39 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
     } else {
         None
     };
-    let mut named: Vec<HeaderName> = Vec::new();
-    for v in headers.get_all(CONNECTION) {
-        if let Ok(s) = v.to_str() {
-            named.extend(
-                s.split(',')
-                    .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok()),
-            );
+    if found & CONN != 0 {
+        // Cheap clones (shared bytes) so the map can be edited meanwhile.
+        let mut first = [None, None];
+        let mut more = Vec::new();
+        for (i, v) in headers.get_all(CONNECTION).iter().enumerate() {
+            match first.get_mut(i) {
+                Some(slot) => *slot = Some(v.clone()),
+                None => more.push(v.clone()),
+            }
+        }
+        for v in first.iter().flatten().chain(more.iter()) {
+            let Ok(s) = v.to_str() else { continue };
+            for token in s.split(',').map(str::trim) {
+                // `close`/`keep-alive` are options, not names; the fixed list goes below.
+                if token.is_empty()
+                    || token.eq_ignore_ascii_case("close")
+                    || token.eq_ignore_ascii_case("keep-alive")
+                    || token.eq_ignore_ascii_case("upgrade")
+                {
+                    continue;
+                }
+                // By `&str`: parsed on the stack, nothing allocated.
+                headers.remove(token);
+            }
+        }
+        headers.remove(CONNECTION);
+    }
+    if found & FIXED != 0 {
+        for name in [&TE, &TRAILER, &TRANSFER_ENCODING, &UPGRADE, &KEEP_ALIVE] {
+            headers.remove(name);
         }
     }
-    for name in named {
-        headers.remove(name);
-    }
-    for name in [&CONNECTION, &TE, &TRAILER, &TRANSFER_ENCODING, &UPGRADE, &KEEP_ALIVE] {
-        headers.remove(name);
-    }
-    if headers.keys().any(|n| n.as_str().starts_with("proxy-")) {
+    if found & PROXY != 0 {
         let proxies: Vec<HeaderName> = headers
             .keys()
             .filter(|n| n.as_str().starts_with("proxy-"))
@@ -263,20 +284,59 @@ pub fn set_forwarding_headers(
         }
     }
     if let Some(addr) = client {
-        let mut xff = String::with_capacity(48);
-        for prior in headers.get_all(&X_FORWARDED_FOR) {
-            if let Ok(s) = prior.to_str() {
-                xff.push_str(s);
-                xff.push_str(", ");
+        // Usually the only value: the peer's address, formatted by hand (the
+        // `Display` machinery cost as much as the rest of this function).
+        let mut ip = [0u8; 39];
+        let ip = format_ip(addr.ip(), &mut ip);
+        let value = if headers.contains_key(&X_FORWARDED_FOR) {
+            let mut xff = Vec::with_capacity(64);
+            for prior in headers.get_all(&X_FORWARDED_FOR) {
+                xff.extend_from_slice(prior.as_bytes());
+                xff.extend_from_slice(b", ");
             }
-        }
-        let _ = write!(xff, "{}", addr.ip());
-        if let Ok(v) = HeaderValue::try_from(xff) {
+            xff.extend_from_slice(ip);
+            HeaderValue::from_maybe_shared(Bytes::from(xff))
+        } else {
+            HeaderValue::from_bytes(ip)
+        };
+        if let Ok(v) = value {
             headers.insert(&X_FORWARDED_FOR, v);
         }
     }
     headers.insert(&X_FORWARDED_PROTO, proto.clone());
     headers.insert(&X_REQUEST_ID, request_id.clone());
+}
+
+/// The textual form of `ip` in `buf` (IPv4 by hand, IPv6 through `Display`).
+fn format_ip(ip: std::net::IpAddr, buf: &mut [u8; 39]) -> &[u8] {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut n = 0;
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf[n] = b'.';
+                    n += 1;
+                }
+                if octet >= 100 {
+                    buf[n] = b'0' + octet / 100;
+                    n += 1;
+                }
+                if octet >= 10 {
+                    buf[n] = b'0' + octet / 10 % 10;
+                    n += 1;
+                }
+                buf[n] = b'0' + octet % 10;
+                n += 1;
+            }
+            &buf[..n]
+        }
+        std::net::IpAddr::V6(v6) => {
+            let mut cursor = io::Cursor::new(&mut buf[..]);
+            let _ = io::Write::write_fmt(&mut cursor, format_args!("{v6}"));
+            let n = usize::try_from(cursor.position()).unwrap_or(0);
+            &buf[..n]
+        }
+    }
 }
 
 /// Joins the two upgraded halves of a WebSocket handshake and copies bytes
@@ -445,6 +505,71 @@ mod tests {
         strip_hop_by_hop(&mut h, false);
         assert_eq!(h.len(), 1, "{h:?}");
         assert!(h.contains_key("x-keep"));
+    }
+
+    #[test]
+    fn ip_formatting_matches_display() {
+        use std::net::IpAddr;
+        for ip in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.20.30.40",
+            "192.168.100.9",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "::ffff:1.2.3.4",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            let mut buf = [0u8; 39];
+            assert_eq!(format_ip(ip, &mut buf), ip.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn forwarding_headers() {
+        let t = Target::parse("http://backend:9000").expect("valid");
+        let proto = HeaderValue::from_static("http");
+        let id = HeaderValue::from_static("rid");
+        let peer: SocketAddr = "10.1.2.3:5555".parse().expect("addr");
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_static("api.example"));
+        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
+        assert_eq!(h[HOST], "backend:9000");
+        assert_eq!(h[&X_FORWARDED_HOST], "api.example");
+        assert_eq!(h[&X_FORWARDED_FOR], "10.1.2.3");
+        assert_eq!(h[&X_FORWARDED_PROTO], "http");
+        assert_eq!(h[&X_REQUEST_ID], "rid");
+        let mut h = HeaderMap::new();
+        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("1.1.1.1"));
+        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("2.2.2.2, 3.3.3.3"));
+        h.insert(&X_FORWARDED_HOST, HeaderValue::from_static("spoofed"));
+        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
+        assert_eq!(h[&X_FORWARDED_FOR], "1.1.1.1, 2.2.2.2, 3.3.3.3, 10.1.2.3");
+        assert_eq!(h.get_all(&X_FORWARDED_FOR).iter().count(), 1);
+        assert!(
+            !h.contains_key(&X_FORWARDED_HOST),
+            "a client's X-Forwarded-Host is dropped"
+        );
+    }
+
+    #[test]
+    fn only_keep_alive_is_cheap_and_removed() {
+        let mut h = HeaderMap::new();
+        h.insert(CONNECTION, HeaderValue::from_static("keep-alive"));
+        h.insert("content-type", HeaderValue::from_static("application/json"));
+        strip_hop_by_hop(&mut h, false);
+        assert_eq!(h.len(), 1);
+        let mut h = HeaderMap::new();
+        h.append(CONNECTION, HeaderValue::from_static("x-a"));
+        h.append(CONNECTION, HeaderValue::from_static("x-b"));
+        h.append(CONNECTION, HeaderValue::from_static("X-C, close"));
+        for n in ["x-a", "x-b", "x-c", "x-d"] {
+            h.insert(n, HeaderValue::from_static("1"));
+        }
+        strip_hop_by_hop(&mut h, false);
+        assert_eq!(h.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["x-d"]);
     }
 
     #[test]
