@@ -509,7 +509,7 @@ impl Gateway {
 
         // Phase: forward.
         let sent = Instant::now();
-        let result = forward::send(&rt.client, Request::from_parts(parts, body), rt.deadline).await;
+        let result = forward::send(&rt.client, target, Request::from_parts(parts, body), rt.deadline).await;
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
