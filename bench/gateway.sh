@@ -7,19 +7,23 @@
 #   bench/gateway.sh                     API keys (the kit's 1,000 keys)
 #   AUTH=jwt bench/gateway.sh            OAuth2 JWT access token instead of an API key
 #   API_KEYS=100000 bench/gateway.sh     100,000 keys in the snapshot
-# Kit settings pass through (ROUNDS, DURATION, TARGETS…). KIT defaults to ../shared/bench.
+# Kit settings pass through (ROUNDS, DURATION, TARGETS…). KIT defaults to ../shared/bench (or
+# ../../shared/bench from a worktree under scratch/). The binary is built in CARGO_TARGET_DIR if set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-KIT=${KIT:-$ROOT/../shared/bench}
+if [[ -z ${KIT:-} ]]; then
+  KIT=$ROOT/../shared/bench
+  [[ -x $KIT/run.sh ]] || KIT=$ROOT/../../shared/bench
+fi
 AUTH=${AUTH:-key}
 export API_KEYS=${API_KEYS:-1000}
 export RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)-$AUTH-$API_KEYS}
 [[ -x $KIT/run.sh ]] || { echo "bench kit not found at $KIT (set KIT=…)"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
 bash "$KIT/install.sh" >/dev/null
-cargo build --release --quiet
-BIN=$ROOT/target/release/tollgate
+cargo build --release --quiet --bin tollgate
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/tollgate
 WORK=$(mktemp -d)
 CP_PORT=18281
 trap 'kill $CP_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT

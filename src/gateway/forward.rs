@@ -1,20 +1,32 @@
-//! The upstream hop: pooled keep-alive HTTP/1.1 client, header rewriting,
-//! streamed bodies, WebSocket tunnelling, failure classification.
+//! The upstream hop: pooled keep-alive HTTP/1.1 connections, header
+//! rewriting, streamed bodies, WebSocket tunnelling, failure classification.
 //!
 //! Bodies are never buffered: the client's request body is handed to hyper's
-//! client as is, and the upstream's response body is returned wrapped in a
-//! [`MeteredBody`] that only counts bytes as they stream through. Memory per
-//! request is therefore bounded by hyper's buffers, whatever the body size.
+//! HTTP/1 connection as is, and the upstream's response body is returned
+//! wrapped in a [`MeteredBody`] that only counts bytes as they stream through.
+//! Memory per request is therefore bounded by hyper's buffers, whatever the
+//! body size.
+//!
+//! Connections are `hyper::client::conn::http1` connections in a small pool
+//! per endpoint ([`Target`]), driven by the request's own task: the request
+//! future polls the connection until the response head arrives, then the
+//! response body ([`UpstreamBody`]) polls it while the body streams, and hands
+//! the connection back to the pool once the body has ended. No task, channel
+//! hop or pool-key lookup per request (hyper-util's legacy client spawns a
+//! task per connection and one more per request to wait for reuse).
+//! WebSocket upgrades get a connection of their own, driven by a spawned task
+//! (it must outlive the response to hand over the upgraded socket).
 
+use std::collections::VecDeque;
 use std::error::Error as StdError;
-use std::fmt::Write as _;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use bytes::Bytes;
@@ -23,14 +35,12 @@ use http::header::{
 };
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
-use http_body::{Frame, SizeHint};
+use http_body::{Body as _, Frame, SizeHint};
 use hyper::body::Incoming;
+use hyper::client::conn::http1;
 use hyper::upgrade::OnUpgrade;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-
-pub type HttpClient = Client<HttpConnector, Body>;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
 
 pub static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 pub static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -39,7 +49,7 @@ pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
 static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
 
-/// Client settings shared by all APIs (the connect timeout is per client).
+/// How to reach upstreams: shared by all APIs with the same connect timeout.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientSettings {
     pub connect_timeout: Duration,
@@ -47,22 +57,73 @@ pub struct ClientSettings {
     pub pool_max_idle_per_host: usize,
 }
 
-/// A pooled keep-alive client. hyper-util pools per (scheme, authority), so
-/// one client serves every API with the same connect timeout.
-pub fn build_client(s: ClientSettings) -> HttpClient {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    connector.set_connect_timeout(Some(s.connect_timeout));
-    connector.set_keepalive(Some(Duration::from_secs(60)));
-    connector.enforce_http(true);
-    Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(s.pool_idle_timeout)
-        .pool_max_idle_per_host(s.pool_max_idle_per_host)
-        .pool_timer(TokioTimer::new())
-        .timer(TokioTimer::new())
-        // We set `Host` ourselves from a prebuilt value.
-        .set_host(false)
-        .build(connector)
+/// What requests are sent with; the connection pools themselves live in the
+/// [`Target`]s (one per endpoint, kept across swaps with the balancer).
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    settings: ClientSettings,
+}
+
+pub fn build_client(settings: ClientSettings) -> HttpClient {
+    HttpClient { settings }
+}
+
+type Conn = http1::Connection<TokioIo<TcpStream>, Body>;
+
+/// An HTTP/1.1 connection to an endpoint and its request sender.
+struct PooledConn {
+    sender: http1::SendRequest<Body>,
+    conn: Conn,
+}
+
+struct Idle {
+    conn: Box<PooledConn>,
+    since: Instant,
+}
+
+/// Idle keep-alive connections to one endpoint, most recently used last.
+#[derive(Default)]
+pub struct Pool {
+    idle: Mutex<VecDeque<Idle>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool").field("idle", &self.idle_count()).finish()
+    }
+}
+
+impl Pool {
+    /// Idle connections held right now.
+    pub fn idle_count(&self) -> usize {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    fn pop(&self, max_age: Duration) -> Option<Box<PooledConn>> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some(entry) = idle.pop_back() {
+            if entry.since.elapsed() < max_age {
+                return Some(entry.conn);
+            }
+            // Everything older than this one is older still.
+            idle.clear();
+        }
+        None
+    }
+
+    fn push(&self, conn: Box<PooledConn>, s: &ClientSettings) {
+        let now = Instant::now();
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while idle
+            .front()
+            .is_some_and(|e| now.duration_since(e.since) >= s.pool_idle_timeout)
+        {
+            idle.pop_front();
+        }
+        if idle.len() < s.pool_max_idle_per_host {
+            idle.push_back(Idle { conn, since: now });
+        }
+    }
 }
 
 /// A parsed endpoint URL, ready to build upstream URIs from.
@@ -73,6 +134,8 @@ pub struct Target {
     /// Base path without trailing slash (`""` for none).
     pub base_path: String,
     pub host: HeaderValue,
+    /// Idle keep-alive connections to this endpoint.
+    pub pool: Arc<Pool>,
 }
 
 impl Target {
@@ -107,10 +170,12 @@ impl Target {
             authority,
             base_path,
             host,
+            pool: Arc::default(),
         })
     }
 
-    /// `{base}{rest}?{query}`; `rest` is what followed context/version.
+    /// The origin-form request target `{base}{rest}?{query}` (what goes on
+    /// the request line); `rest` is what followed context/version.
     pub fn uri(&self, rest: &str, query: Option<&str>) -> Option<Uri> {
         let mut pq = String::with_capacity(self.base_path.len() + rest.len() + query.map_or(0, |q| q.len() + 1) + 1);
         pq.push_str(&self.base_path);
@@ -123,12 +188,37 @@ impl Target {
             pq.push_str(q);
         }
         let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).ok()?;
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(pq)
-            .build()
-            .ok()
+        Some(Uri::from(pq))
+    }
+
+    /// A new connection, within `timeout`, trying each resolved address.
+    async fn connect(&self, timeout: Duration) -> Result<TcpStream, UpstreamFailure> {
+        let attempt = async {
+            let mut last = None;
+            for addr in tokio::net::lookup_host(self.authority.as_str()).await? {
+                match TcpStream::connect(addr).await {
+                    Ok(stream) => return Ok(stream),
+                    Err(e) => last = Some(e),
+                }
+            }
+            Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address")))
+        };
+        let stream = match tokio::time::timeout(timeout, attempt).await {
+            Err(_) => return Err(UpstreamFailure::Timeout),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, upstream = %self.authority, "upstream connect failed");
+                return Err(if e.kind() == io::ErrorKind::TimedOut {
+                    UpstreamFailure::Timeout
+                } else {
+                    UpstreamFailure::Connect
+                });
+            }
+            Ok(Ok(stream)) => stream,
+        };
+        let _ = stream.set_nodelay(true);
+        let keepalive = socket2::TcpKeepalive::new().with_time(Duration::from_secs(60));
+        let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive);
+        Ok(stream)
     }
 }
 
@@ -143,30 +233,163 @@ pub enum UpstreamFailure {
     Protocol,
 }
 
-/// Sends `req` and waits for the response head for at most `deadline`.
+/// Sends `req` (origin-form URI, `Host` set) to `target` and waits for the
+/// response head for at most `deadline` (connecting included).
 pub async fn send(
     client: &HttpClient,
+    target: &Target,
     req: Request<Body>,
     deadline: Duration,
-) -> Result<Response<Incoming>, UpstreamFailure> {
-    match tokio::time::timeout(deadline, client.request(req)).await {
+) -> Result<Response<UpstreamBody>, UpstreamFailure> {
+    match tokio::time::timeout(deadline, exchange(&client.settings, target, req)).await {
         Err(_) => Err(UpstreamFailure::Timeout),
-        Ok(Ok(resp)) => Ok(resp),
-        Ok(Err(e)) => {
-            let timed_out = source_chain(&e).any(|s| {
-                s.downcast_ref::<io::Error>()
-                    .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
-            });
-            if timed_out {
-                Err(UpstreamFailure::Timeout)
-            } else if e.is_connect() {
-                tracing::debug!(error = %e, "upstream connect failed");
-                Err(UpstreamFailure::Connect)
-            } else {
-                tracing::debug!(error = ?e, "upstream request failed");
-                Err(UpstreamFailure::Protocol)
+        Ok(r) => r,
+    }
+}
+
+async fn exchange(
+    client: &ClientSettings,
+    target: &Target,
+    req: Request<Body>,
+) -> Result<Response<UpstreamBody>, UpstreamFailure> {
+    if req.headers().contains_key(UPGRADE) {
+        return upgrade(client, target, req).await;
+    }
+    let mut req = req;
+    // A pooled connection the upstream closed meanwhile hands the request
+    // back unsent; then it goes out on the next one (or a new one).
+    loop {
+        let (mut pc, reused) = match checkout(&target.pool, client).await {
+            Some(pc) => (pc, true),
+            None => (handshake(client, target).await?, false),
+        };
+        let result = {
+            let PooledConn { sender, conn } = &mut *pc;
+            let mut response = std::pin::pin!(sender.try_send_request(req));
+            let mut conn_done = false;
+            std::future::poll_fn(|cx| drive(response.as_mut(), conn, &mut conn_done, cx)).await
+        };
+        match result {
+            Ok((resp, conn_open)) => {
+                let (head, incoming) = resp.into_parts();
+                let body = UpstreamBody {
+                    inner: incoming,
+                    conn: conn_open.then_some(pc),
+                    pool: Arc::clone(&target.pool),
+                    settings: *client,
+                };
+                return Ok(Response::from_parts(head, body));
             }
+            Err(mut e) => match e.take_message() {
+                Some(unsent) if reused => req = unsent,
+                _ => {
+                    let e = e.into_error();
+                    tracing::debug!(error = ?e, upstream = %target.authority, "upstream request failed");
+                    return Err(classify(&e));
+                }
+            },
         }
+    }
+}
+
+/// Polls the response future and the connection that produces it.
+#[allow(clippy::type_complexity)]
+fn drive<F>(
+    mut response: Pin<&mut F>,
+    conn: &mut Conn,
+    conn_done: &mut bool,
+    cx: &mut Context<'_>,
+) -> Poll<Result<(Response<Incoming>, bool), hyper::client::conn::TrySendError<Request<Body>>>>
+where
+    F: Future<Output = Result<Response<Incoming>, hyper::client::conn::TrySendError<Request<Body>>>>,
+{
+    if let Poll::Ready(r) = response.as_mut().poll(cx) {
+        return Poll::Ready(r.map(|resp| (resp, !*conn_done)));
+    }
+    if !*conn_done {
+        if let Poll::Ready(r) = Pin::new(conn).poll(cx) {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "upstream connection failed");
+            }
+            *conn_done = true;
+        }
+        // The connection may just have answered through the oneshot.
+        if let Poll::Ready(r) = response.as_mut().poll(cx) {
+            return Poll::Ready(r.map(|resp| (resp, !*conn_done)));
+        }
+    }
+    Poll::Pending
+}
+
+/// The most recent idle connection that is still usable, if any.
+async fn checkout(pool: &Pool, s: &ClientSettings) -> Option<Box<PooledConn>> {
+    loop {
+        let mut pc = pool.pop(s.pool_idle_timeout)?;
+        // One poll finishes the previous exchange's bookkeeping and notices a
+        // close from the upstream; then the sender must be ready at once.
+        let usable = std::future::poll_fn(|cx| {
+            if Pin::new(&mut pc.conn).poll(cx).is_ready() {
+                return Poll::Ready(false);
+            }
+            Poll::Ready(matches!(pc.sender.poll_ready(cx), Poll::Ready(Ok(()))))
+        })
+        .await;
+        if usable {
+            return Some(pc);
+        }
+    }
+}
+
+async fn handshake(s: &ClientSettings, target: &Target) -> Result<Box<PooledConn>, UpstreamFailure> {
+    let stream = target.connect(s.connect_timeout).await?;
+    let (sender, conn) = http1::Builder::new()
+        .handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| classify(&e))?;
+    Ok(Box::new(PooledConn { sender, conn }))
+}
+
+/// A WebSocket handshake on a connection of its own, driven by a task that
+/// lives until the upgraded socket is handed over (or the connection ends).
+async fn upgrade(
+    s: &ClientSettings,
+    target: &Target,
+    req: Request<Body>,
+) -> Result<Response<UpstreamBody>, UpstreamFailure> {
+    let stream = target.connect(s.connect_timeout).await?;
+    let (mut sender, conn) = http1::Builder::new()
+        .handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| classify(&e))?;
+    tokio::spawn(async move {
+        if let Err(e) = conn.with_upgrades().await {
+            tracing::debug!(error = %e, "upstream upgrade connection failed");
+        }
+    });
+    let resp = sender.send_request(req).await.map_err(|e| {
+        tracing::debug!(error = ?e, upstream = %target.authority, "upstream upgrade request failed");
+        classify(&e)
+    })?;
+    let (head, incoming) = resp.into_parts();
+    let body = UpstreamBody {
+        inner: incoming,
+        conn: None,
+        pool: Arc::clone(&target.pool),
+        settings: *s,
+    };
+    Ok(Response::from_parts(head, body))
+}
+
+fn classify(e: &hyper::Error) -> UpstreamFailure {
+    let timed_out = e.is_timeout()
+        || source_chain(e).any(|s| {
+            s.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
+        });
+    if timed_out {
+        UpstreamFailure::Timeout
+    } else {
+        UpstreamFailure::Protocol
     }
 }
 
@@ -174,14 +397,81 @@ fn source_chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a
     std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
 }
 
-fn is_hop_by_hop(name: &HeaderName) -> bool {
-    name == CONNECTION
-        || name == TE
-        || name == TRAILER
-        || name == TRANSFER_ENCODING
-        || name == UPGRADE
-        || name == KEEP_ALIVE
-        || name.as_str().starts_with("proxy-")
+/// An upstream response body. It drives its connection while it streams and
+/// returns the connection to the endpoint's pool once the body has ended; a
+/// body dropped before its end closes the connection.
+pub struct UpstreamBody {
+    inner: Incoming,
+    /// Boxed: the connection state is large and moves with the response.
+    conn: Option<Box<PooledConn>>,
+    pool: Arc<Pool>,
+    settings: ClientSettings,
+}
+
+impl UpstreamBody {
+    fn release(&mut self) {
+        if let Some(pc) = self.conn.take() {
+            self.pool.push(pc, &self.settings);
+        }
+    }
+}
+
+impl Drop for UpstreamBody {
+    fn drop(&mut self) {
+        // Bodies hyper never polls (HEAD, 204, 304, `Content-Length: 0`) end here.
+        if self.inner.is_end_stream() {
+            self.release();
+        }
+    }
+}
+
+impl http_body::Body for UpstreamBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let this = &mut *self;
+        // At most twice: once before and once after driving the connection,
+        // which may just have fed the body channel.
+        for _ in 0..2 {
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if this.inner.is_end_stream() {
+                        this.release();
+                    }
+                    return Poll::Ready(Some(Ok(frame)));
+                }
+                Poll::Ready(None) => {
+                    this.release();
+                    return Poll::Ready(None);
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.conn = None;
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Pending => {}
+            }
+            let Some(pc) = &mut this.conn else {
+                return Poll::Pending;
+            };
+            if let Poll::Ready(r) = Pin::new(&mut pc.conn).poll(cx) {
+                // Closed or failed: the body channel ends (or errs) with it.
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "upstream connection failed mid-body");
+                }
+                this.conn = None;
+            }
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// Whether the request asks for a WebSocket upgrade.
@@ -202,9 +492,24 @@ fn has_connection_token(headers: &HeaderMap, token: &str) -> bool {
 /// Removes hop-by-hop headers (RFC 9110 §7.6.1): the fixed list, `Proxy-*`,
 /// and whatever `Connection` names. With `keep_upgrade`, `Connection:
 /// upgrade` and `Upgrade` survive (WebSocket handshakes).
+///
+/// Allocation-free: one pass over the names finds what is there (usually
+/// just a backend's `Connection: keep-alive`), and only that is removed.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
-    // Common case: nothing to remove, one pass over the names, no allocation.
-    if !headers.keys().any(is_hop_by_hop) {
+    const CONN: u8 = 1;
+    const FIXED: u8 = 2;
+    const PROXY: u8 = 4;
+    let mut found = 0u8;
+    for name in headers.keys() {
+        if name == CONNECTION {
+            found |= CONN;
+        } else if name == TE || name == TRAILER || name == TRANSFER_ENCODING || name == UPGRADE || name == KEEP_ALIVE {
+            found |= FIXED;
+        } else if name.as_str().starts_with("proxy-") {
+            found |= PROXY;
+        }
+    }
+    if found == 0 {
         return;
     }
     let upgrade = if keep_upgrade {
@@ -212,22 +517,39 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
     } else {
         None
     };
-    let mut named: Vec<HeaderName> = Vec::new();
-    for v in headers.get_all(CONNECTION) {
-        if let Ok(s) = v.to_str() {
-            named.extend(
-                s.split(',')
-                    .filter_map(|t| HeaderName::from_bytes(t.trim().as_bytes()).ok()),
-            );
+    if found & CONN != 0 {
+        // Cheap clones (shared bytes) so the map can be edited meanwhile.
+        let mut first = [None, None];
+        let mut more = Vec::new();
+        for (i, v) in headers.get_all(CONNECTION).iter().enumerate() {
+            match first.get_mut(i) {
+                Some(slot) => *slot = Some(v.clone()),
+                None => more.push(v.clone()),
+            }
+        }
+        for v in first.iter().flatten().chain(more.iter()) {
+            let Ok(s) = v.to_str() else { continue };
+            for token in s.split(',').map(str::trim) {
+                // `close`/`keep-alive` are options, not names; the fixed list goes below.
+                if token.is_empty()
+                    || token.eq_ignore_ascii_case("close")
+                    || token.eq_ignore_ascii_case("keep-alive")
+                    || token.eq_ignore_ascii_case("upgrade")
+                {
+                    continue;
+                }
+                // By `&str`: parsed on the stack, nothing allocated.
+                headers.remove(token);
+            }
+        }
+        headers.remove(CONNECTION);
+    }
+    if found & FIXED != 0 {
+        for name in [&TE, &TRAILER, &TRANSFER_ENCODING, &UPGRADE, &KEEP_ALIVE] {
+            headers.remove(name);
         }
     }
-    for name in named {
-        headers.remove(name);
-    }
-    for name in [&CONNECTION, &TE, &TRAILER, &TRANSFER_ENCODING, &UPGRADE, &KEEP_ALIVE] {
-        headers.remove(name);
-    }
-    if headers.keys().any(|n| n.as_str().starts_with("proxy-")) {
+    if found & PROXY != 0 {
         let proxies: Vec<HeaderName> = headers
             .keys()
             .filter(|n| n.as_str().starts_with("proxy-"))
@@ -263,20 +585,59 @@ pub fn set_forwarding_headers(
         }
     }
     if let Some(addr) = client {
-        let mut xff = String::with_capacity(48);
-        for prior in headers.get_all(&X_FORWARDED_FOR) {
-            if let Ok(s) = prior.to_str() {
-                xff.push_str(s);
-                xff.push_str(", ");
+        // Usually the only value: the peer's address, formatted by hand (the
+        // `Display` machinery cost as much as the rest of this function).
+        let mut ip = [0u8; 39];
+        let ip = format_ip(addr.ip(), &mut ip);
+        let value = if headers.contains_key(&X_FORWARDED_FOR) {
+            let mut xff = Vec::with_capacity(64);
+            for prior in headers.get_all(&X_FORWARDED_FOR) {
+                xff.extend_from_slice(prior.as_bytes());
+                xff.extend_from_slice(b", ");
             }
-        }
-        let _ = write!(xff, "{}", addr.ip());
-        if let Ok(v) = HeaderValue::try_from(xff) {
+            xff.extend_from_slice(ip);
+            HeaderValue::from_maybe_shared(Bytes::from(xff))
+        } else {
+            HeaderValue::from_bytes(ip)
+        };
+        if let Ok(v) = value {
             headers.insert(&X_FORWARDED_FOR, v);
         }
     }
     headers.insert(&X_FORWARDED_PROTO, proto.clone());
     headers.insert(&X_REQUEST_ID, request_id.clone());
+}
+
+/// The textual form of `ip` in `buf` (IPv4 by hand, IPv6 through `Display`).
+fn format_ip(ip: std::net::IpAddr, buf: &mut [u8; 39]) -> &[u8] {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let mut n = 0;
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    buf[n] = b'.';
+                    n += 1;
+                }
+                if octet >= 100 {
+                    buf[n] = b'0' + octet / 100;
+                    n += 1;
+                }
+                if octet >= 10 {
+                    buf[n] = b'0' + octet / 10 % 10;
+                    n += 1;
+                }
+                buf[n] = b'0' + octet % 10;
+                n += 1;
+            }
+            &buf[..n]
+        }
+        std::net::IpAddr::V6(v6) => {
+            let mut cursor = io::Cursor::new(&mut buf[..]);
+            let _ = io::Write::write_fmt(&mut cursor, format_args!("{v6}"));
+            let n = usize::try_from(cursor.position()).unwrap_or(0);
+            &buf[..n]
+        }
+    }
 }
 
 /// Joins the two upgraded halves of a WebSocket handshake and copies bytes
@@ -418,11 +779,11 @@ mod tests {
         assert_eq!(t.base_path, "/base");
         assert_eq!(
             t.uri("/pets/1", Some("x=y")).expect("uri").to_string(),
-            "http://127.0.0.1:8080/base/pets/1?x=y"
+            "/base/pets/1?x=y"
         );
-        assert_eq!(t.uri("", None).expect("uri").to_string(), "http://127.0.0.1:8080/base");
+        assert_eq!(t.uri("", None).expect("uri").to_string(), "/base");
         let t = Target::parse("http://backend:9000").expect("valid");
-        assert_eq!(t.uri("", None).expect("uri").to_string(), "http://backend:9000/");
+        assert_eq!(t.uri("", None).expect("uri").to_string(), "/");
         assert_eq!(t.host, "backend:9000");
         assert!(Target::parse("https://x").is_err());
         assert!(Target::parse("http://u:p@x").is_err());
@@ -445,6 +806,71 @@ mod tests {
         strip_hop_by_hop(&mut h, false);
         assert_eq!(h.len(), 1, "{h:?}");
         assert!(h.contains_key("x-keep"));
+    }
+
+    #[test]
+    fn ip_formatting_matches_display() {
+        use std::net::IpAddr;
+        for ip in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.20.30.40",
+            "192.168.100.9",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "::ffff:1.2.3.4",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            let mut buf = [0u8; 39];
+            assert_eq!(format_ip(ip, &mut buf), ip.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn forwarding_headers() {
+        let t = Target::parse("http://backend:9000").expect("valid");
+        let proto = HeaderValue::from_static("http");
+        let id = HeaderValue::from_static("rid");
+        let peer: SocketAddr = "10.1.2.3:5555".parse().expect("addr");
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_static("api.example"));
+        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
+        assert_eq!(h[HOST], "backend:9000");
+        assert_eq!(h[&X_FORWARDED_HOST], "api.example");
+        assert_eq!(h[&X_FORWARDED_FOR], "10.1.2.3");
+        assert_eq!(h[&X_FORWARDED_PROTO], "http");
+        assert_eq!(h[&X_REQUEST_ID], "rid");
+        let mut h = HeaderMap::new();
+        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("1.1.1.1"));
+        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("2.2.2.2, 3.3.3.3"));
+        h.insert(&X_FORWARDED_HOST, HeaderValue::from_static("spoofed"));
+        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
+        assert_eq!(h[&X_FORWARDED_FOR], "1.1.1.1, 2.2.2.2, 3.3.3.3, 10.1.2.3");
+        assert_eq!(h.get_all(&X_FORWARDED_FOR).iter().count(), 1);
+        assert!(
+            !h.contains_key(&X_FORWARDED_HOST),
+            "a client's X-Forwarded-Host is dropped"
+        );
+    }
+
+    #[test]
+    fn only_keep_alive_is_cheap_and_removed() {
+        let mut h = HeaderMap::new();
+        h.insert(CONNECTION, HeaderValue::from_static("keep-alive"));
+        h.insert("content-type", HeaderValue::from_static("application/json"));
+        strip_hop_by_hop(&mut h, false);
+        assert_eq!(h.len(), 1);
+        let mut h = HeaderMap::new();
+        h.append(CONNECTION, HeaderValue::from_static("x-a"));
+        h.append(CONNECTION, HeaderValue::from_static("x-b"));
+        h.append(CONNECTION, HeaderValue::from_static("X-C, close"));
+        for n in ["x-a", "x-b", "x-c", "x-d"] {
+            h.insert(n, HeaderValue::from_static("1"));
+        }
+        strip_hop_by_hop(&mut h, false);
+        assert_eq!(h.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["x-d"]);
     }
 
     #[test]

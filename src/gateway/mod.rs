@@ -52,7 +52,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Status
 use http_body::Body as _;
 use hyper::upgrade::OnUpgrade;
 
-pub use crate::gateway::authn::{CredentialSource, JwtVerifier, Principal};
+pub use crate::gateway::authn::{CredentialSource, Ident, JwtVerifier, Principal, VerifiedToken};
 pub use crate::gateway::balancer::{Balancer, EndpointStatus, HealthPolicy};
 pub use crate::gateway::error::{AuthFailure, ErrorInfo, GatewayError, Side};
 pub use crate::gateway::forward::UpstreamFailure;
@@ -79,6 +79,9 @@ pub struct GatewayConfig {
     pub api_key_headers: Vec<HeaderName>,
     /// Clock-skew allowance for JWT `exp`/`nbf`, clamped to 0..=30 s.
     pub jwt_leeway_secs: u64,
+    /// Verified JWTs kept per snapshot (a repeated token skips the signature
+    /// check); 0 verifies every request.
+    pub jwt_cache_capacity: usize,
     /// Passive health: consecutive failures that eject an endpoint, and for how long.
     pub health: HealthPolicy,
     pub pool_idle_timeout: Duration,
@@ -96,6 +99,7 @@ impl Default for GatewayConfig {
         GatewayConfig {
             api_key_headers: vec![HeaderName::from_static("apikey"), HeaderName::from_static("x-api-key")],
             jwt_leeway_secs: 30,
+            jwt_cache_capacity: authn::DEFAULT_JWT_CACHE_CAPACITY,
             health: HealthPolicy::default(),
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 256,
@@ -244,7 +248,11 @@ impl Gateway {
                 deadline: api.connect_timeout().saturating_add(api.response_timeout()),
             }));
         }
-        let jwt = JwtVerifier::new(&snapshot.jwt, self.config.jwt_leeway_secs);
+        let jwt = JwtVerifier::with_cache(
+            &snapshot.jwt,
+            self.config.jwt_leeway_secs,
+            self.config.jwt_cache_capacity,
+        );
         for issue in &report.route_issues {
             tracing::warn!(revision = snapshot.revision, "{issue}");
         }
@@ -501,7 +509,7 @@ impl Gateway {
 
         // Phase: forward.
         let sent = Instant::now();
-        let result = forward::send(&rt.client, Request::from_parts(parts, body), rt.deadline).await;
+        let result = forward::send(&rt.client, target, Request::from_parts(parts, body), rt.deadline).await;
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,

@@ -39,6 +39,8 @@ use tollgate::gateway::{
 pub struct Upstream {
     pub addr: SocketAddr,
     pub hits: Arc<AtomicUsize>,
+    /// TCP connections accepted.
+    pub conns: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -48,6 +50,8 @@ impl Upstream {
         let addr = listener.local_addr().expect("addr");
         let hits = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&hits);
+        let conns = Arc::new(AtomicUsize::new(0));
+        let accepted = Arc::clone(&conns);
         let app = Router::new()
             .route("/ws", any(ws_echo))
             .route("/download/{n}", any(download))
@@ -66,6 +70,7 @@ impl Upstream {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let _ = stream.set_nodelay(true);
                 let svc = hyper_util::service::TowerToHyperService::new(app.clone());
                 conns.spawn(async move {
@@ -76,7 +81,12 @@ impl Upstream {
                 });
             }
         });
-        Upstream { addr, hits, task }
+        Upstream {
+            addr,
+            hits,
+            conns,
+            task,
+        }
     }
 
     pub fn url(&self) -> String {

@@ -349,6 +349,122 @@ async fn jwt_access_tokens() {
     assert_eq!(r.json()["code"], "token_invalid");
 }
 
+/// Verified tokens are cached per snapshot: a revocation or a signing key
+/// removed from the JWKS takes effect with the very next snapshot.
+#[tokio::test]
+async fn cached_jwts_follow_revocation_and_key_removal() {
+    let up = Upstream::start("up").await;
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    let (jwt, key) = Jwt::new();
+    let snap = |revision: i64, key: Option<JwtKey>, revoked: &[&str]| {
+        let mut s = snapshot(revision, vec![api("pets", "/petstore", "v1", &[up.url()])]);
+        if let Some(key) = key {
+            s.jwt.keys.insert(jwt.kid.into(), key);
+        }
+        s.jwt.issuer = "https://tollgate.test".into();
+        s.jwt.audience = "tollgate-gateway".into();
+        s.jwt.revoked_jti.extend(revoked.iter().map(|j| Arc::from(*j)));
+        s
+    };
+    gw.swap(snap(1, Some(key.clone()), &[]));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = format!("http://{addr}/petstore/v1/pets/1");
+    let a = format!("Bearer {}", jwt.token(300, "tollgate-gateway", "ja", "app1"));
+    let b = format!("Bearer {}", jwt.token(300, "tollgate-gateway", "jb", "app1"));
+    for _ in 0..3 {
+        for t in [&a, &b] {
+            assert_eq!(get(&c, &url, &[("authorization", t)]).await.status, 200);
+        }
+    }
+    // Revoke one of the two cached tokens.
+    gw.swap(snap(2, Some(key.clone()), &["ja"]));
+    let r = get(&c, &url, &[("authorization", &a)]).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "token_revoked");
+    assert_eq!(get(&c, &url, &[("authorization", &b)]).await.status, 200);
+    // The signing key leaves the JWKS: nothing verified with it is accepted.
+    gw.swap(snap(3, None, &["ja"]));
+    let r = get(&c, &url, &[("authorization", &b)]).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["code"], "token_invalid");
+}
+
+/// Upstream connections are kept alive and reused, one request at a time.
+#[tokio::test]
+async fn upstream_connections_are_reused() {
+    let up = Upstream::start("up").await;
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = format!("http://{addr}/petstore/v1/pets/1");
+    for _ in 0..20 {
+        let r = get(&c, &url, &[("apikey", KEY_APP1)]).await;
+        assert_eq!(r.status, 200);
+    }
+    // HEAD (no body) and an empty 204-like answer give the connection back too.
+    for _ in 0..5 {
+        let r = call(&c, Method::HEAD, &url, &[("apikey", KEY_APP1)], Body::empty()).await;
+        assert_eq!(r.status, 200);
+    }
+    assert_eq!(up.hits(), 25);
+    assert_eq!(
+        up.conns.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one keep-alive connection"
+    );
+}
+
+/// An upstream that closes idle keep-alive connections: the pooled one is
+/// noticed as closed and the next request goes out on a new connection.
+#[tokio::test]
+async fn a_pooled_connection_closed_by_the_upstream_is_not_used() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let up_addr = listener.local_addr().expect("addr");
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    let server = tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok")
+                    .await;
+                // Idle timeout of this upstream: 50 ms.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            });
+        }
+    });
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    gw.swap(snapshot(
+        1,
+        vec![api("pets", "/petstore", "v1", &[format!("http://{up_addr}")])],
+    ));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = format!("http://{addr}/petstore/v1/pets/1");
+    for i in 0..3 {
+        let r = get(&c, &url, &[("apikey", KEY_APP1)]).await;
+        assert_eq!(r.status, 200, "request {i}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    server.abort();
+}
+
 #[tokio::test]
 async fn weighted_balancing_1_to_3() {
     let a = Upstream::start("a").await;
