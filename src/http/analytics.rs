@@ -31,6 +31,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const MAX_POINTS: i64 = 1_500;
 /// Most series in one answer (the busiest are kept).
 const MAX_SERIES: usize = 200;
+/// Most (series, bucket) cells aggregated for one answer: bounds the memory a query may take.
+const MAX_CELLS: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -309,17 +311,25 @@ pub async fn usage_series(
     };
     let step = granularity.minutes();
     let mut groups: BTreeMap<GroupKey, BTreeMap<i64, Acc>> = BTreeMap::new();
+    let mut cells = 0usize;
     app.store
         .fold_usage(&q, |f| {
             let bucket = f.minute.div_euclid(step) * step;
-            groups
-                .entry(grouping.key(&f))
-                .or_default()
-                .entry(bucket)
-                .or_default()
-                .add(&f);
+            let series = groups.entry(grouping.key(&f)).or_default();
+            let cell = series.entry(bucket).or_insert_with(|| {
+                cells += 1;
+                Acc::default()
+            });
+            cell.add(&f);
+            cells <= MAX_CELLS
         })
         .await?;
+    if cells > MAX_CELLS {
+        return Err(ApiError::bad_request(format!(
+            "the answer would hold more than {MAX_CELLS} series points; filter (api_id, application_id, …), \
+             group by fewer dimensions, or choose a coarser granularity or a shorter range"
+        )));
+    }
     let mut series: Vec<Series> = groups
         .into_iter()
         .map(|(group, buckets)| {

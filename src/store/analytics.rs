@@ -168,8 +168,8 @@ pub struct InvoiceExportQuery {
 }
 
 impl Store {
-    /// Feed every matching rollup to `f`, streaming.
-    pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact)) -> StoreResult<()> {
+    /// Feed every matching rollup to `f`, streaming, until `f` returns false.
+    pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact) -> bool) -> StoreResult<()> {
         let sql = format!(
             "SELECT r.minute, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
                     r.latency_upstream, p.id AS api_id, p.name AS api_name, p.context AS api_context,
@@ -179,7 +179,9 @@ impl Store {
         );
         let mut rows = bind_usage(sqlx::query_as::<_, UsageFact>(AssertSqlSafe(sql)), q).fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
-            f(row);
+            if !f(row) {
+                break;
+            }
         }
         Ok(())
     }
@@ -214,26 +216,39 @@ impl Store {
             .await?)
     }
 
-    /// One page of the usage export after `after` = (day, subscription, plan).
+    /// One page of the usage export after `after` = (day, subscription, plan). Days are
+    /// aggregated in growing windows from the cursor on, so a page costs about what it returns,
+    /// not the rest of the range.
     pub async fn usage_export_page(
         &self,
         q: &UsageExportQuery,
         after: Option<(i64, String, String)>,
         limit: i64,
     ) -> StoreResult<Vec<UsageExportRow>> {
-        let (day, sub, plan) = after.unwrap_or((i64::MIN, String::new(), String::new()));
-        let from_minute = q.from_day.max(day) * 1440;
-        Ok(sqlx::query_as(AssertSqlSafe(USAGE_EXPORT))
-            .bind(from_minute)
-            .bind(q.to_day * 1440)
-            .bind(q.scope.org_id.as_deref().unwrap_or(""))
-            .bind(q.scope.customer_id.as_deref().unwrap_or(""))
-            .bind(day)
-            .bind(sub)
-            .bind(plan)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+        let (mut day, mut sub, mut plan) = after.unwrap_or((i64::MIN, String::new(), String::new()));
+        let mut start = q.from_day.max(day);
+        let mut window = 1;
+        let mut out = Vec::new();
+        while start < q.to_day && (out.len() as i64) < limit {
+            let end = start.saturating_add(window).min(q.to_day);
+            let rows: Vec<UsageExportRow> = sqlx::query_as(AssertSqlSafe(USAGE_EXPORT))
+                .bind(start * 1440)
+                .bind(end * 1440)
+                .bind(q.scope.org_id.as_deref().unwrap_or(""))
+                .bind(q.scope.customer_id.as_deref().unwrap_or(""))
+                .bind(day)
+                .bind(&sub)
+                .bind(&plan)
+                .bind(limit - out.len() as i64)
+                .fetch_all(&self.pool)
+                .await?;
+            out.extend(rows);
+            // Later windows start after the cursor's day: every row of theirs comes after it.
+            (day, sub, plan) = (i64::MIN, String::new(), String::new());
+            start = end;
+            window = window.saturating_mul(4);
+        }
+        Ok(out)
     }
 
     /// Every usage export row, in order, into `out` (bounded: a slow reader slows the query).
