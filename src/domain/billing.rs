@@ -49,12 +49,6 @@ impl BillingPeriod {
         }
     }
 
-    /// The period starting at or after `at_ms`'s period end.
-    pub fn next(&self, period_start_ms: i64) -> (i64, i64) {
-        let (_, end) = self.containing(period_start_ms);
-        self.containing(end)
-    }
-
     /// The period that ended last before the one containing `at_ms`.
     pub fn previous(&self, at_ms: i64) -> (i64, i64) {
         let (start, _) = self.containing(at_ms);
@@ -119,7 +113,6 @@ mod tests {
             p.containing(ms("2028-02-10T00:00:00Z")).1 - ms("2028-02-01T00:00:00Z"),
             29 * 86_400_000
         );
-        assert_eq!(p.next(ms("2026-12-01T00:00:00Z")).0, ms("2027-01-01T00:00:00Z"));
         assert_eq!(p.previous(ms("2026-01-15T00:00:00Z")).0, ms("2025-12-01T00:00:00Z"));
         assert_eq!(p.label(ms("2026-11-01T00:00:00Z")), "2026-11");
         assert_eq!(

@@ -75,12 +75,6 @@ impl ChargeKind {
             ChargeKind::Tier => "tier",
         }
     }
-
-    pub fn parse(raw: &str) -> Option<ChargeKind> {
-        [ChargeKind::Fee, ChargeKind::Usage, ChargeKind::Tier]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-    }
 }
 
 /// One invoice line's worth: `amount_minor = round(quantity × unit_price_micros × proration)`.

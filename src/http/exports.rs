@@ -245,19 +245,23 @@ fn invoice_item(r: InvoiceExportRow, period: &crate::domain::billing::BillingPer
     }
 }
 
-/// A CSV body fed by `rows` (filled by `producer`): header first, then rows in chunks. If the
-/// producer fails part-way the body ends with an error, so the client sees a broken transfer
-/// rather than a silently short file.
-fn csv_body<R, T>(
+/// A streamed CSV download: `produce` runs on its own task and fills a bounded channel with
+/// rows (so a slow reader slows the query); the body writes the header, then the rows mapped by
+/// `map`, in chunks. If the producer fails part-way the body ends with an error, so the client
+/// sees a broken transfer rather than a silently short file.
+fn csv_export<R, T, Fut>(
     columns: &'static [&'static str],
-    rows: mpsc::Receiver<R>,
-    producer: JoinHandle<StoreResult<()>>,
+    filename: &str,
+    produce: impl FnOnce(mpsc::Sender<R>) -> Fut,
     map: impl Fn(R) -> T + Send + 'static,
-) -> Body
+) -> Response
 where
     R: Send + 'static,
     T: Serialize,
+    Fut: std::future::Future<Output = StoreResult<()>> + Send + 'static,
 {
+    let (tx, rows) = mpsc::channel(1024);
+    let producer: JoinHandle<StoreResult<()>> = tokio::spawn(produce(tx));
     struct State<R, F> {
         rows: mpsc::Receiver<R>,
         producer: Option<JoinHandle<StoreResult<()>>>,
@@ -317,11 +321,7 @@ where
         }
         Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), st))
     });
-    Body::from_stream(stream)
-}
-
-fn csv_response(body: Body, filename: &str) -> Response {
-    let mut resp = body.into_response();
+    let mut resp = Body::from_stream(stream).into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -408,11 +408,13 @@ pub async fn export_usage(
     };
     match format(p.format, &headers) {
         Format::Csv => {
-            let (tx, rx) = mpsc::channel(1024);
             let store = app.store.clone();
-            let producer = tokio::spawn(async move { store.stream_usage_export(&q, tx).await });
-            let body = csv_body(&USAGE_COLUMNS, rx, producer, UsageExportItem::from);
-            Ok(csv_response(body, &format!("usage-{}-{}.csv", p.from, p.to)))
+            Ok(csv_export(
+                &USAGE_COLUMNS,
+                &format!("usage-{}-{}.csv", p.from, p.to),
+                move |tx| async move { store.stream_usage_export(&q, tx).await },
+                UsageExportItem::from,
+            ))
         }
         Format::Json => {
             let limit = page_limit(p.limit, 5_000)?;
@@ -497,13 +499,12 @@ pub async fn export_invoices(
                 to: last.1,
                 status,
             };
-            let (tx, rx) = mpsc::channel(1024);
             let store = app.store.clone();
-            let producer = tokio::spawn(async move { store.stream_invoice_export(&q, tx).await });
-            let body = csv_body(&INVOICE_COLUMNS, rx, producer, move |r| invoice_item(r, &bp));
-            Ok(csv_response(
-                body,
+            Ok(csv_export(
+                &INVOICE_COLUMNS,
                 &format!("invoices-{}-{}.csv", bp.label(first.0), bp.label(last.0)).replace(':', ""),
+                move |tx| async move { store.stream_invoice_export(&q, tx).await },
+                move |r| invoice_item(r, &bp),
             ))
         }
         Format::Json => {

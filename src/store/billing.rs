@@ -130,6 +130,45 @@ type StretchRow = (
     String, // currency
 );
 
+impl PlanUse {
+    /// A plan use with no seconds or calls counted yet.
+    fn from_row(row: StretchRow) -> PlanUse {
+        let (
+            sub,
+            plan,
+            from,
+            _,
+            api,
+            api_name,
+            api_version,
+            org_id,
+            app,
+            app_name,
+            owner,
+            plan_name,
+            pricing,
+            currency,
+        ) = row;
+        PlanUse {
+            org_id,
+            customer_id: owner,
+            subscription_id: sub,
+            api_id: api,
+            api_name,
+            api_version,
+            application_id: app,
+            application_name: app_name,
+            plan_id: plan,
+            plan_name,
+            pricing,
+            currency,
+            first_start: from,
+            seconds: 0,
+            calls: 0,
+        }
+    }
+}
+
 const SCOPE_FILTER: &str = "($3 = '' OR p.org_id = $3) AND ($4 = '' OR a.owner_id = $4)";
 
 async fn compute(
@@ -159,27 +198,11 @@ async fn compute(
     .await?;
 
     let mut uses: BTreeMap<(String, String), PlanUse> = BTreeMap::new();
-    for (sub, plan, from, to, api, api_name, api_version, org_id, app, app_name, owner, plan_name, pricing, currency) in
-        stretches
-    {
-        let seconds = crate::domain::billing::seconds_within(from, to, start, end);
-        let entry = uses.entry((sub.clone(), plan.clone())).or_insert(PlanUse {
-            org_id,
-            customer_id: owner,
-            subscription_id: sub,
-            api_id: api,
-            api_name,
-            api_version,
-            application_id: app,
-            application_name: app_name,
-            plan_id: plan,
-            plan_name,
-            pricing,
-            currency,
-            first_start: from,
-            seconds: 0,
-            calls: 0,
-        });
+    for row in stretches {
+        let seconds = crate::domain::billing::seconds_within(row.2, row.3, start, end);
+        let entry = uses
+            .entry((row.0.clone(), row.1.clone()))
+            .or_insert_with(|| PlanUse::from_row(row));
         entry.seconds += seconds;
     }
 
@@ -219,43 +242,10 @@ async fn compute(
         .bind(&plan)
         .fetch_optional(&mut *conn)
         .await?;
-        if let Some((
-            sub,
-            plan,
-            from,
-            _,
-            api,
-            api_name,
-            api_version,
-            org_id,
-            app,
-            app_name,
-            owner,
-            plan_name,
-            pricing,
-            currency,
-        )) = info
-        {
-            uses.insert(
-                (sub.clone(), plan.clone()),
-                PlanUse {
-                    org_id,
-                    customer_id: owner,
-                    subscription_id: sub,
-                    api_id: api,
-                    api_name,
-                    api_version,
-                    application_id: app,
-                    application_name: app_name,
-                    plan_id: plan,
-                    plan_name,
-                    pricing,
-                    currency,
-                    first_start: from,
-                    seconds: 0,
-                    calls: n,
-                },
-            );
+        if let Some(row) = info {
+            let mut u = PlanUse::from_row(row);
+            u.calls = n;
+            uses.insert((sub, plan), u);
         }
     }
 

@@ -11,7 +11,7 @@ use chrono::DateTime;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::gateway::{Upstream, plan, publish_api};
+use crate::gateway::{Upstream, plan, publish_api, subscribed_app};
 use crate::helpers::{Client, TestApp};
 
 const PERIOD_MS: i64 = 60_000;
@@ -128,30 +128,6 @@ fn actual_lines(invoice: &Value) -> Vec<Line> {
             )
         })
         .collect()
-}
-
-async fn application(dev: &Client, name: &str, api: &str, plan: &str) -> (String, String, Value) {
-    let (s, application, _) = dev
-        .call(Method::POST, "/api/v1/applications", Some(json!({"name": name})))
-        .await;
-    assert_eq!(s, 201, "{application}");
-    let app_id = application["id"].as_str().unwrap().to_owned();
-    let (s, sub, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/subscriptions"),
-            Some(json!({"api_id": api, "plan_id": plan})),
-        )
-        .await;
-    assert_eq!(s, 201, "{sub}");
-    let (_, key, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/keys"),
-            Some(json!({"name": "k"})),
-        )
-        .await;
-    (app_id, key["secret"].as_str().unwrap().to_owned(), sub)
 }
 
 /// The developer's invoice for the period starting at `start`.
@@ -281,10 +257,10 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
         sleep_until((now_ms() / PERIOD_MS + 1) * PERIOD_MS + 200).await;
     }
     let dev = app.developer("payer@bill.example").await;
-    let (_, k_free, s_free) = application(&dev, "a-free", &api, &free).await;
-    let (_, k_flat, s_flat) = application(&dev, "b-flat", &api, &flat).await;
-    let (_, k_call, s_call) = application(&dev, "c-percall", &api, &per_call).await;
-    let (_, k_grad, s_grad) = application(&dev, "d-graduated", &api, &graduated).await;
+    let (_, k_free, s_free) = subscribed_app(&dev, "a-free", &api, &free).await;
+    let (_, k_flat, s_flat) = subscribed_app(&dev, "b-flat", &api, &flat).await;
+    let (_, k_call, s_call) = subscribed_app(&dev, "c-percall", &api, &per_call).await;
+    let (_, k_grad, s_grad) = subscribed_app(&dev, "d-graduated", &api, &graduated).await;
     let p0 = ms(&s_free["created_at"]) / PERIOD_MS * PERIOD_MS;
     let p1 = p0 + PERIOD_MS;
 
@@ -594,8 +570,8 @@ async fn usage_invoices_and_exports_are_visible_only_to_their_parties() {
     let api = publish_api(&publisher_x, &org_x, "bill", &flat, json!([{"url": upstream.url}])).await;
     let dev_a = app.developer("a@parties.example").await;
     let dev_b = app.developer("b@parties.example").await;
-    let (_, key_a, sub_a) = application(&dev_a, "app-a", &api, &flat).await;
-    let (_, key_b, sub_b) = application(&dev_b, "app-b", &api, &flat).await;
+    let (_, key_a, sub_a) = subscribed_app(&dev_a, "app-a", &api, &flat).await;
+    let (_, key_b, sub_b) = subscribed_app(&dev_b, "app-b", &api, &flat).await;
     gateway_calls(&app.gateway, &key_a, 3).await;
     gateway_calls(&app.gateway, &key_b, 2).await;
     let series = "/api/v1/analytics/usage?granularity=minute&from=";
@@ -842,7 +818,7 @@ async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reache
     .await;
     let api = publish_api(&publisher, &org, "bill", &quota_plan, json!([{"url": upstream.url}])).await;
     let dev = app.developer("auto@dev.example").await;
-    let (_, key, _) = application(&dev, "auto-app", &api, &quota_plan).await;
+    let (_, key, _) = subscribed_app(&dev, "auto-app", &api, &quota_plan).await;
     let started = now_ms();
     gateway_calls(&app.gateway, &key, 5).await;
     let r = reqwest::Client::new()

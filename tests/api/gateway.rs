@@ -82,13 +82,17 @@ pub async fn plan(publisher: &Client, org: &str, body: Value) -> String {
 
 /// A developer's application subscribed to `api` on `plan`, with an API key; returns (app id, key, subscription id).
 pub async fn subscribed_key(dev: &Client, api: &str, plan: &str) -> (String, String, String) {
-    let (_, application, _) = dev
-        .call(
-            Method::POST,
-            "/api/v1/applications",
-            Some(json!({"name": format!("app-{}", uuid::Uuid::now_v7())})),
-        )
+    let (app_id, key, sub) = subscribed_app(dev, &format!("app-{}", uuid::Uuid::now_v7()), api, plan).await;
+    (app_id, key, sub["id"].as_str().unwrap().to_owned())
+}
+
+/// An application named `name` subscribed to `api` on `plan`, with an API key; returns (app
+/// id, key, the subscription as the API answered it).
+pub async fn subscribed_app(dev: &Client, name: &str, api: &str, plan: &str) -> (String, String, Value) {
+    let (s, application, _) = dev
+        .call(Method::POST, "/api/v1/applications", Some(json!({"name": name})))
         .await;
+    assert_eq!(s, 201, "{application}");
     let app_id = application["id"].as_str().unwrap().to_owned();
     let (s, sub, _) = dev
         .call(
@@ -98,18 +102,15 @@ pub async fn subscribed_key(dev: &Client, api: &str, plan: &str) -> (String, Str
         )
         .await;
     assert_eq!(s, 201, "{sub}");
-    let (_, key, _) = dev
+    let (s, key, _) = dev
         .call(
             Method::POST,
             &format!("/api/v1/applications/{app_id}/keys"),
             Some(json!({"name": "k"})),
         )
         .await;
-    (
-        app_id,
-        key["secret"].as_str().unwrap().to_owned(),
-        sub["id"].as_str().unwrap().to_owned(),
-    )
+    assert_eq!(s, 201, "{key}");
+    (app_id, key["secret"].as_str().unwrap().to_owned(), sub)
 }
 
 async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
