@@ -121,31 +121,41 @@ pub struct VerifiedToken {
 
 /// Default capacity of the verified-token cache (tokens, all shards).
 pub const DEFAULT_JWT_CACHE_CAPACITY: usize = 4096;
+/// Default capacity of the API-key cache (keys, all shards).
+pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 4096;
 const CACHE_SHARDS: usize = 16;
 
-struct CachedToken {
+struct Cached<V> {
     hash: u64,
-    token: Box<str>,
-    verified: VerifiedToken,
+    credential: Box<[u8]>,
+    value: V,
+    valid_until_secs: u64,
 }
 
-/// Verified tokens by the whole token string (hashed once with a per-process
-/// random seed; a hit also compares the full string, so a hash collision can
-/// never authenticate another token). Sharded, each shard bounded: when full,
-/// expired entries go first, then an arbitrary one.
-pub struct TokenCache {
+/// Recently accepted credentials (whole JWTs, whole API keys) and what
+/// checking them found, so that a repeated credential skips the expensive
+/// check (a signature, a SHA-256). Keyed by the whole credential, hashed
+/// once with a per-process random seed; a hit also compares the full bytes,
+/// so a hash collision can never authenticate another credential. Sharded,
+/// each shard bounded: when full, expired entries go first, then an
+/// arbitrary one. Only accepted credentials go in, so guessing cannot fill
+/// it, and it lives as long as one snapshot.
+pub struct TokenCache<V = VerifiedToken> {
     hasher: foldhash::fast::RandomState,
-    shards: Box<[Mutex<hashbrown::HashTable<CachedToken>>]>,
+    shards: Box<[Mutex<hashbrown::HashTable<Cached<V>>>]>,
     per_shard: usize,
 }
 
-impl Default for TokenCache {
+/// API keys by their plaintext → their SHA-256 (the snapshot's index).
+pub type KeyCache = TokenCache<[u8; 32]>;
+
+impl<V: Clone> Default for TokenCache<V> {
     fn default() -> Self {
         TokenCache::new(0)
     }
 }
 
-impl fmt::Debug for TokenCache {
+impl<V> fmt::Debug for TokenCache<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenCache")
             .field("capacity", &(self.per_shard * self.shards.len()))
@@ -154,8 +164,22 @@ impl fmt::Debug for TokenCache {
     }
 }
 
-impl TokenCache {
-    /// A cache for about `capacity` tokens; 0 disables caching.
+impl<V> TokenCache<V> {
+    /// Credentials currently held.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<V: Clone> TokenCache<V> {
+    /// A cache for about `capacity` credentials; 0 disables caching.
     pub fn new(capacity: usize) -> Self {
         Self::with_shards(capacity, CACHE_SHARDS)
     }
@@ -174,19 +198,7 @@ impl TokenCache {
         }
     }
 
-    /// Tokens currently held.
-    pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
-            .sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn shard(&self, hash: u64) -> Option<&Mutex<hashbrown::HashTable<CachedToken>>> {
+    fn shard(&self, hash: u64) -> Option<&Mutex<hashbrown::HashTable<Cached<V>>>> {
         if self.shards.is_empty() {
             return None;
         }
@@ -194,44 +206,52 @@ impl TokenCache {
         self.shards.get((hash >> 48) as usize % self.shards.len())
     }
 
-    /// The cached verification of `token` if it is still within `exp` + leeway
-    /// at `now_secs`; an expired entry is dropped (the caller re-verifies).
-    fn get(&self, token: &str, now_secs: u64) -> Option<VerifiedToken> {
-        let hash = self.hasher.hash_one(token);
+    /// What was cached for `credential` if it is still valid at `now_secs`;
+    /// an expired entry is dropped (the caller checks afresh).
+    pub fn get(&self, credential: &[u8], now_secs: u64) -> Option<V> {
+        if self.shards.is_empty() {
+            return None;
+        }
+        let hash = self.hasher.hash_one(credential);
         let mut shard = self.shard(hash)?.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = shard.find_entry(hash, |e| e.hash == hash && *e.token == *token).ok()?;
-        if now_secs > entry.get().verified.valid_until_secs {
+        let entry = shard
+            .find_entry(hash, |e| e.hash == hash && *e.credential == *credential)
+            .ok()?;
+        if now_secs > entry.get().valid_until_secs {
             entry.remove();
             return None;
         }
-        Some(entry.get().verified.clone())
+        Some(entry.get().value.clone())
     }
 
-    fn insert(&self, token: &str, verified: VerifiedToken, now_secs: u64) {
-        let hash = self.hasher.hash_one(token);
+    /// Remembers `value` for `credential` until `valid_until_secs`.
+    pub fn insert(&self, credential: &[u8], value: V, valid_until_secs: u64, now_secs: u64) {
+        let hash = self.hasher.hash_one(credential);
         let Some(shard) = self.shard(hash) else { return };
         let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Ok(mut entry) = shard.find_entry(hash, |e| e.hash == hash && *e.token == *token) {
-            entry.get_mut().verified = verified;
+        if let Ok(mut entry) = shard.find_entry(hash, |e| e.hash == hash && *e.credential == *credential) {
+            entry.get_mut().value = value;
+            entry.get_mut().valid_until_secs = valid_until_secs;
             return;
         }
         if shard.len() >= self.per_shard {
-            shard.retain(|e| now_secs <= e.verified.valid_until_secs);
+            shard.retain(|e| now_secs <= e.valid_until_secs);
         }
         if shard.len() >= self.per_shard {
-            let victim = shard.iter().next().map(|e| (e.hash, e.token.clone()));
-            if let Some((h, t)) = victim
-                && let Ok(e) = shard.find_entry(h, |e| e.hash == h && e.token == t)
+            let victim = shard.iter().next().map(|e| (e.hash, e.credential.clone()));
+            if let Some((h, c)) = victim
+                && let Ok(e) = shard.find_entry(h, |e| e.hash == h && e.credential == c)
             {
                 e.remove();
             }
         }
         shard.insert_unique(
             hash,
-            CachedToken {
+            Cached {
                 hash,
-                token: token.into(),
-                verified,
+                credential: credential.into(),
+                value,
+                valid_until_secs,
             },
             |e| e.hash,
         );
@@ -279,12 +299,13 @@ impl JwtVerifier {
     /// revoked-`jti` set of `cfg` is checked either way.
     pub fn verify(&self, cfg: &JwtConfig, token: &str, now_ms: i64) -> Result<VerifiedToken, AuthFailure> {
         let now_secs = u64::try_from(now_ms.div_euclid(1000)).unwrap_or(0);
-        let verified = match self.cache.get(token, now_secs) {
+        let verified = match self.cache.get(token.as_bytes(), now_secs) {
             Some(hit) => hit,
             None => {
                 let verified = self.verify_signature(cfg, token)?;
                 if now_secs <= verified.valid_until_secs && !is_revoked(cfg, &verified) {
-                    self.cache.insert(token, verified.clone(), now_secs);
+                    let until = verified.valid_until_secs;
+                    self.cache.insert(token.as_bytes(), verified.clone(), until, now_secs);
                 }
                 verified
             }
@@ -346,16 +367,24 @@ fn invalid(why: &'static str) -> AuthFailure {
 pub fn authenticate<'s>(
     snapshot: &'s Snapshot,
     jwt: &JwtVerifier,
+    key_cache: &KeyCache,
     headers: &HeaderMap,
     key_headers: &[HeaderName],
     now_ms: i64,
 ) -> Result<Principal<'s>, AuthFailure> {
     for (idx, name) in key_headers.iter().enumerate() {
         let Some(value) = headers.get(name) else { continue };
-        let entry = snapshot
-            .keys
-            .get(&sha256(value.as_bytes()))
-            .ok_or(AuthFailure::UnknownKey)?;
+        let key = value.as_bytes();
+        let now_secs = u64::try_from(now_ms.div_euclid(1000)).unwrap_or(0);
+        let (digest, cached) = match key_cache.get(key, now_secs) {
+            Some(digest) => (digest, true),
+            None => (sha256(key), false),
+        };
+        let entry = snapshot.keys.get(&digest).ok_or(AuthFailure::UnknownKey)?;
+        if !cached {
+            // Expiry is checked on every request below, hit or miss.
+            key_cache.insert(key, digest, u64::MAX, now_secs);
+        }
         if entry.expires_at_ms.is_some_and(|exp| now_ms >= exp) {
             return Err(AuthFailure::ExpiredKey);
         }
@@ -432,20 +461,48 @@ mod tests {
     fn api_keys() {
         let s = snap();
         let v = JwtVerifier::default();
+        // Without a cache, and with one (each call twice: the second is a hit).
+        for cache in [KeyCache::new(0), KeyCache::new(64)] {
+            for _ in 0..2 {
+                let mut h = HeaderMap::new();
+                assert_eq!(authenticate(&s, &v, &cache, &h, &names(), 0), Err(AuthFailure::Missing));
+                h.insert("x-api-key", HeaderValue::from_static("good"));
+                let p = authenticate(&s, &v, &cache, &h, &names(), 0).expect("valid key");
+                assert_eq!(p.application_id, "app1");
+                assert_eq!(p.source, CredentialSource::ApiKeyHeader(1));
+                h.insert("apikey", HeaderValue::from_static("old"));
+                assert_eq!(
+                    authenticate(&s, &v, &cache, &h, &names(), 999).map(|p| p.source),
+                    Ok(CredentialSource::ApiKeyHeader(0))
+                );
+                // A cached key expires all the same.
+                assert_eq!(
+                    authenticate(&s, &v, &cache, &h, &names(), 1_000),
+                    Err(AuthFailure::ExpiredKey)
+                );
+                h.insert("apikey", HeaderValue::from_static("nope"));
+                assert_eq!(
+                    authenticate(&s, &v, &cache, &h, &names(), 0),
+                    Err(AuthFailure::UnknownKey)
+                );
+            }
+        }
+        let cache = KeyCache::new(64);
         let mut h = HeaderMap::new();
-        assert_eq!(authenticate(&s, &v, &h, &names(), 0), Err(AuthFailure::Missing));
-        h.insert("x-api-key", HeaderValue::from_static("good"));
-        let p = authenticate(&s, &v, &h, &names(), 0).expect("valid key");
-        assert_eq!(p.application_id, "app1");
-        assert_eq!(p.source, CredentialSource::ApiKeyHeader(1));
-        h.insert("apikey", HeaderValue::from_static("old"));
+        h.insert("apikey", HeaderValue::from_static("good"));
+        authenticate(&s, &v, &cache, &h, &names(), 0).expect("valid key");
+        h.insert("apikey", HeaderValue::from_static("guess"));
+        let _ = authenticate(&s, &v, &cache, &h, &names(), 0);
+        assert_eq!(cache.len(), 1, "only accepted keys are cached");
+        // A key revoked by the next snapshot: that snapshot comes with a new
+        // cache, and this one never answers for a key the snapshot lacks.
+        let mut revoked = snap();
+        revoked.keys.remove(&Snapshot::hash_key("good"));
+        h.insert("apikey", HeaderValue::from_static("good"));
         assert_eq!(
-            authenticate(&s, &v, &h, &names(), 999).map(|p| p.source),
-            Ok(CredentialSource::ApiKeyHeader(0))
+            authenticate(&revoked, &v, &cache, &h, &names(), 0),
+            Err(AuthFailure::UnknownKey)
         );
-        assert_eq!(authenticate(&s, &v, &h, &names(), 1_000), Err(AuthFailure::ExpiredKey));
-        h.insert("apikey", HeaderValue::from_static("nope"));
-        assert_eq!(authenticate(&s, &v, &h, &names(), 0), Err(AuthFailure::UnknownKey));
     }
 
     #[test]
@@ -467,7 +524,7 @@ mod tests {
         let s = snap();
         h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer not-a-jwt"));
         assert!(matches!(
-            authenticate(&s, &JwtVerifier::default(), &h, &names(), 0),
+            authenticate(&s, &JwtVerifier::default(), &KeyCache::new(0), &h, &names(), 0),
             Err(AuthFailure::InvalidToken(_))
         ));
     }
@@ -619,38 +676,32 @@ mod tests {
 
         #[test]
         fn the_cache_is_bounded() {
-            let cache = TokenCache::new(32);
-            let entry = |until: u64| VerifiedToken {
-                application_id: Arc::from("app"),
-                subject: Arc::from("sub"),
-                jti: None,
-                valid_until_secs: until,
-            };
+            let cache: TokenCache<u32> = TokenCache::new(32);
             for i in 0..1000 {
-                cache.insert(&format!("token-{i}"), entry(100), 10);
+                cache.insert(format!("token-{i}").as_bytes(), i, 100, 10);
             }
             assert!(cache.len() <= 32, "{}", cache.len());
-            assert!(cache.get("token-999", 10).is_some(), "the newest entry is kept");
-            assert!(cache.get("token-999", 101).is_none(), "expired");
+            assert_eq!(cache.get(b"token-999", 10), Some(999), "the newest entry is kept");
+            assert!(cache.get(b"token-999", 101).is_none(), "expired");
             // Expired entries make room before live ones are evicted.
             let cache = TokenCache::with_shards(16, 1);
             for i in 0..16 {
-                cache.insert(&format!("old-{i}"), entry(5), 1);
+                cache.insert(format!("old-{i}").as_bytes(), i, 5, 1);
             }
             assert_eq!(cache.len(), 16);
-            cache.insert("live", entry(100), 10);
+            cache.insert(b"live", 99, 100, 10);
             assert_eq!(cache.len(), 1);
             // Full of live entries: one is evicted for the newcomer.
             let cache = TokenCache::with_shards(4, 1);
             for i in 0..5 {
-                cache.insert(&format!("t-{i}"), entry(100), 1);
+                cache.insert(format!("t-{i}").as_bytes(), i, 100, 1);
             }
             assert_eq!(cache.len(), 4);
-            assert!(cache.get("t-4", 1).is_some());
+            assert_eq!(cache.get(b"t-4", 1), Some(4));
             // Capacity 0 disables caching.
             let off = TokenCache::new(0);
-            off.insert("t", entry(100), 1);
-            assert!(off.get("t", 1).is_none());
+            off.insert(b"t", 1, 100, 1);
+            assert!(off.get(b"t", 1).is_none());
         }
     }
 }

@@ -1,31 +1,28 @@
 //! The upstream hop: pooled keep-alive HTTP/1.1 connections, header
 //! rewriting, streamed bodies, WebSocket tunnelling, failure classification.
 //!
-//! Bodies are never buffered: the client's request body is handed to hyper's
-//! HTTP/1 connection as is, and the upstream's response body is returned
-//! wrapped in a [`MeteredBody`] that only counts bytes as they stream through.
-//! Memory per request is therefore bounded by hyper's buffers, whatever the
-//! body size.
+//! Bodies are never buffered: the client's request body is written to the
+//! upstream as its frames arrive, and the upstream's response body is read
+//! off the socket by its framing and handed on in the pieces each read
+//! returned ([`UpstreamBody`]). Memory per request is bounded by one read
+//! buffer, whatever the body size.
 //!
-//! Connections are `hyper::client::conn::http1` connections in a small pool
-//! per endpoint ([`Target`]), driven by the request's own task: the request
-//! future polls the connection until the response head arrives, then the
-//! response body ([`UpstreamBody`]) polls it while the body streams, and hands
-//! the connection back to the pool once the body has ended. No task, channel
-//! hop or pool-key lookup per request (hyper-util's legacy client spawns a
-//! task per connection and one more per request to wait for reuse).
-//! WebSocket upgrades get a connection of their own, driven by a spawned task
-//! (it must outlive the response to hand over the upgraded socket).
+//! Connections speak HTTP/1.1 through the gateway's own client codec
+//! ([`super::h1`]) and live in a small pool per endpoint ([`Target`]), driven
+//! by the request's own task: no connection task, channel or pool-key lookup
+//! per request. A connection goes back to the pool the moment its response
+//! body has been read to the end. WebSocket upgrades use hyper's client on a
+//! connection of their own (it must outlive the response to hand over the
+//! upgraded socket).
 
 use std::collections::VecDeque;
 use std::error::Error as StdError;
-use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -41,6 +38,8 @@ use hyper::client::conn::http1;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+
+use crate::gateway::h1::{self, Connection, Framing, RequestFraming};
 
 pub static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 pub static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -68,16 +67,8 @@ pub fn build_client(settings: ClientSettings) -> HttpClient {
     HttpClient { settings }
 }
 
-type Conn = http1::Connection<TokioIo<TcpStream>, Body>;
-
-/// An HTTP/1.1 connection to an endpoint and its request sender.
-struct PooledConn {
-    sender: http1::SendRequest<Body>,
-    conn: Conn,
-}
-
 struct Idle {
-    conn: Box<PooledConn>,
+    conn: Box<Connection>,
     since: Instant,
 }
 
@@ -99,7 +90,7 @@ impl Pool {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
-    fn pop(&self, max_age: Duration) -> Option<Box<PooledConn>> {
+    fn pop(&self, max_age: Duration) -> Option<Box<Connection>> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(entry) = idle.pop_back() {
             if entry.since.elapsed() < max_age {
@@ -111,7 +102,10 @@ impl Pool {
         None
     }
 
-    fn push(&self, conn: Box<PooledConn>, s: &ClientSettings) {
+    fn push(&self, mut conn: Box<Connection>, s: &ClientSettings) {
+        if !conn.recycle() {
+            return;
+        }
         let now = Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while idle
@@ -231,6 +225,9 @@ pub enum UpstreamFailure {
     Timeout,
     /// Connection closed or invalid HTTP from the backend.
     Protocol,
+    /// The client's request body failed on the way (the client went away):
+    /// not the upstream's fault.
+    ClientBody,
 }
 
 /// Sends `req` (origin-form URI, `Host` set) to `target` and waits for the
@@ -255,98 +252,83 @@ async fn exchange(
     if req.headers().contains_key(UPGRADE) {
         return upgrade(client, target, req).await;
     }
-    let mut req = req;
-    // A pooled connection the upstream closed meanwhile hands the request
-    // back unsent; then it goes out on the next one (or a new one).
+    let (parts, mut body) = req.into_parts();
+    let framing = h1::request_framing(&parts.headers, body.is_end_stream());
+    let has_body = framing != RequestFraming::Empty && framing != RequestFraming::Length(0);
+    // A pooled connection the upstream has just closed fails without an
+    // answer; then the request goes out again on the next connection (or a
+    // new one) if nothing was written, or if it has no body and an
+    // idempotent method (the upstream may have seen it).
     loop {
-        let (mut pc, reused) = match checkout(&target.pool, client).await {
-            Some(pc) => (pc, true),
-            None => (handshake(client, target).await?, false),
+        let (mut conn, reused) = match checkout(&target.pool, client) {
+            Some(conn) => (conn, true),
+            None => (
+                Box::new(Connection::new(target.connect(client.connect_timeout).await?)),
+                false,
+            ),
         };
-        let result = {
-            let PooledConn { sender, conn } = &mut *pc;
-            let mut response = std::pin::pin!(sender.try_send_request(req));
-            let mut conn_done = false;
-            std::future::poll_fn(|cx| drive(response.as_mut(), conn, &mut conn_done, cx)).await
-        };
-        match result {
-            Ok((resp, conn_open)) => {
-                let (head, incoming) = resp.into_parts();
-                let body = UpstreamBody {
-                    inner: incoming,
-                    conn: conn_open.then_some(pc),
-                    pool: Arc::clone(&target.pool),
-                    settings: *client,
-                };
-                return Ok(Response::from_parts(head, body));
+        let sent = async {
+            conn.send_head(&parts, framing).await?;
+            if has_body {
+                conn.send_body(&mut body, framing).await?;
             }
-            Err(mut e) => match e.take_message() {
-                Some(unsent) if reused => req = unsent,
-                _ => {
-                    let e = e.into_error();
-                    tracing::debug!(error = ?e, upstream = %target.authority, "upstream request failed");
-                    return Err(classify(&e));
-                }
-            },
+            Ok::<(), h1::ExchangeError>(())
         }
-    }
-}
-
-/// Polls the response future and the connection that produces it.
-#[allow(clippy::type_complexity)]
-fn drive<F>(
-    mut response: Pin<&mut F>,
-    conn: &mut Conn,
-    conn_done: &mut bool,
-    cx: &mut Context<'_>,
-) -> Poll<Result<(Response<Incoming>, bool), hyper::client::conn::TrySendError<Request<Body>>>>
-where
-    F: Future<Output = Result<Response<Incoming>, hyper::client::conn::TrySendError<Request<Body>>>>,
-{
-    if let Poll::Ready(r) = response.as_mut().poll(cx) {
-        return Poll::Ready(r.map(|resp| (resp, !*conn_done)));
-    }
-    if !*conn_done {
-        if let Poll::Ready(r) = Pin::new(conn).poll(cx) {
-            if let Err(e) = r {
-                tracing::debug!(error = %e, "upstream connection failed");
-            }
-            *conn_done = true;
-        }
-        // The connection may just have answered through the oneshot.
-        if let Poll::Ready(r) = response.as_mut().poll(cx) {
-            return Poll::Ready(r.map(|resp| (resp, !*conn_done)));
-        }
-    }
-    Poll::Pending
-}
-
-/// The most recent idle connection that is still usable, if any.
-async fn checkout(pool: &Pool, s: &ClientSettings) -> Option<Box<PooledConn>> {
-    loop {
-        let mut pc = pool.pop(s.pool_idle_timeout)?;
-        // One poll finishes the previous exchange's bookkeeping and notices a
-        // close from the upstream; then the sender must be ready at once.
-        let usable = std::future::poll_fn(|cx| {
-            if Pin::new(&mut pc.conn).poll(cx).is_ready() {
-                return Poll::Ready(false);
-            }
-            Poll::Ready(matches!(pc.sender.poll_ready(cx), Poll::Ready(Ok(()))))
-        })
         .await;
-        if usable {
-            return Some(pc);
+        let head = match sent {
+            Ok(()) => conn.read_head(&parts.method).await,
+            // The upstream may have answered (413, say) and closed before
+            // reading the whole body: its answer is what the client gets.
+            Err(e) if !e.unsent && !e.client => conn.read_head(&parts.method).await.map_err(|_| e),
+            Err(e) => Err(e),
+        };
+        match head {
+            Ok(head) => {
+                let h1::ResponseHead {
+                    status,
+                    version,
+                    headers,
+                    framing,
+                    keep_alive,
+                } = head;
+                let mut resp = Response::new(UpstreamBody {
+                    inner: Inner::H1 {
+                        conn: Some(conn),
+                        framing,
+                        keep_alive,
+                        pool: Arc::clone(&target.pool),
+                        settings: *client,
+                    },
+                });
+                *resp.status_mut() = status;
+                *resp.version_mut() = version;
+                *resp.headers_mut() = headers;
+                return Ok(resp);
+            }
+            Err(e) if e.client => return Err(UpstreamFailure::ClientBody),
+            Err(e) if reused && (e.unsent || (e.unanswered && !has_body && parts.method.is_idempotent())) => {
+                tracing::debug!(error = %e.error, upstream = %target.authority, "pooled connection was closed; retrying");
+            }
+            Err(e) => {
+                tracing::debug!(error = %e.error, upstream = %target.authority, "upstream request failed");
+                return Err(if e.error.kind() == io::ErrorKind::TimedOut {
+                    UpstreamFailure::Timeout
+                } else {
+                    UpstreamFailure::Protocol
+                });
+            }
         }
     }
 }
 
-async fn handshake(s: &ClientSettings, target: &Target) -> Result<Box<PooledConn>, UpstreamFailure> {
-    let stream = target.connect(s.connect_timeout).await?;
-    let (sender, conn) = http1::Builder::new()
-        .handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| classify(&e))?;
-    Ok(Box::new(PooledConn { sender, conn }))
+/// The most recent idle connection that is still open, if any.
+fn checkout(pool: &Pool, s: &ClientSettings) -> Option<Box<Connection>> {
+    loop {
+        let mut conn = pool.pop(s.pool_idle_timeout)?;
+        if conn.is_idle_and_open() {
+            return Some(conn);
+        }
+    }
 }
 
 /// A WebSocket handshake on a connection of its own, driven by a task that
@@ -370,14 +352,9 @@ async fn upgrade(
         tracing::debug!(error = ?e, upstream = %target.authority, "upstream upgrade request failed");
         classify(&e)
     })?;
-    let (head, incoming) = resp.into_parts();
-    let body = UpstreamBody {
-        inner: incoming,
-        conn: None,
-        pool: Arc::clone(&target.pool),
-        settings: *s,
-    };
-    Ok(Response::from_parts(head, body))
+    Ok(resp.map(|incoming| UpstreamBody {
+        inner: Inner::Upgrade(incoming),
+    }))
 }
 
 fn classify(e: &hyper::Error) -> UpstreamFailure {
@@ -397,21 +374,41 @@ fn source_chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a
     std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
 }
 
-/// An upstream response body. It drives its connection while it streams and
-/// returns the connection to the endpoint's pool once the body has ended; a
-/// body dropped before its end closes the connection.
+/// An upstream response body, read off its connection as the client takes
+/// it. The connection goes back to the endpoint's pool as soon as the body
+/// has ended; a body dropped before its end closes the connection.
 pub struct UpstreamBody {
-    inner: Incoming,
-    /// Boxed: the connection state is large and moves with the response.
-    conn: Option<Box<PooledConn>>,
-    pool: Arc<Pool>,
-    settings: ClientSettings,
+    inner: Inner,
 }
 
-impl UpstreamBody {
+enum Inner {
+    H1 {
+        /// Boxed: it moves with the response and back into the pool.
+        conn: Option<Box<Connection>>,
+        framing: Framing,
+        keep_alive: bool,
+        pool: Arc<Pool>,
+        settings: ClientSettings,
+    },
+    /// The answer to a WebSocket handshake (hyper's client).
+    Upgrade(Incoming),
+}
+
+impl Inner {
+    /// Hands the connection back if its body has been read to the end.
     fn release(&mut self) {
-        if let Some(pc) = self.conn.take() {
-            self.pool.push(pc, &self.settings);
+        if let Inner::H1 {
+            conn,
+            framing,
+            keep_alive,
+            pool,
+            settings,
+        } = self
+            && framing.is_done()
+            && let Some(conn) = conn.take()
+            && *keep_alive
+        {
+            pool.push(conn, settings);
         }
     }
 }
@@ -419,58 +416,56 @@ impl UpstreamBody {
 impl Drop for UpstreamBody {
     fn drop(&mut self) {
         // Bodies hyper never polls (HEAD, 204, 304, `Content-Length: 0`) end here.
-        if self.inner.is_end_stream() {
-            self.release();
-        }
+        self.inner.release();
     }
 }
 
 impl http_body::Body for UpstreamBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = Box<dyn StdError + Send + Sync>;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
-        let this = &mut *self;
-        // At most twice: once before and once after driving the connection,
-        // which may just have fed the body channel.
-        for _ in 0..2 {
-            match Pin::new(&mut this.inner).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    if this.inner.is_end_stream() {
-                        this.release();
-                    }
-                    return Poll::Ready(Some(Ok(frame)));
-                }
-                Poll::Ready(None) => {
-                    this.release();
-                    return Poll::Ready(None);
-                }
-                Poll::Ready(Some(Err(e))) => {
-                    this.conn = None;
-                    return Poll::Ready(Some(Err(e)));
-                }
-                Poll::Pending => {}
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let inner = &mut self.inner;
+        let (conn, framing) = match inner {
+            Inner::Upgrade(incoming) => return Pin::new(incoming).poll_frame(cx).map_err(Into::into),
+            Inner::H1 { conn, framing, .. } => (conn, framing),
+        };
+        let Some(c) = conn else {
+            return Poll::Ready(None);
+        };
+        match ready!(c.poll_data(framing, cx)) {
+            Ok(Some(data)) => {
+                inner.release();
+                Poll::Ready(Some(Ok(Frame::data(data))))
             }
-            let Some(pc) = &mut this.conn else {
-                return Poll::Pending;
-            };
-            if let Poll::Ready(r) = Pin::new(&mut pc.conn).poll(cx) {
-                // Closed or failed: the body channel ends (or errs) with it.
-                if let Err(e) = r {
-                    tracing::debug!(error = %e, "upstream connection failed mid-body");
-                }
-                this.conn = None;
+            Ok(None) => {
+                inner.release();
+                Poll::Ready(None)
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "upstream response body failed");
+                *conn = None;
+                Poll::Ready(Some(Err(e.into())))
             }
         }
-        Poll::Pending
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        match &self.inner {
+            Inner::H1 { framing, .. } => framing.is_done(),
+            Inner::Upgrade(incoming) => incoming.is_end_stream(),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        match &self.inner {
+            Inner::H1 {
+                framing: Framing::Length(rest),
+                ..
+            } => SizeHint::with_exact(*rest),
+            Inner::H1 { .. } => SizeHint::default(),
+            Inner::Upgrade(incoming) => incoming.size_hint(),
+        }
     }
 }
 

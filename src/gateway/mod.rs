@@ -25,6 +25,7 @@ pub mod cors;
 pub mod doc;
 pub mod error;
 pub mod forward;
+pub mod h1;
 pub mod limit;
 pub mod limiter;
 pub mod limits;
@@ -52,7 +53,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Status
 use http_body::Body as _;
 use hyper::upgrade::OnUpgrade;
 
-pub use crate::gateway::authn::{CredentialSource, Ident, JwtVerifier, Principal, VerifiedToken};
+pub use crate::gateway::authn::{CredentialSource, Ident, JwtVerifier, KeyCache, Principal, VerifiedToken};
 pub use crate::gateway::balancer::{Balancer, EndpointStatus, HealthPolicy};
 pub use crate::gateway::error::{AuthFailure, ErrorInfo, GatewayError, Side};
 pub use crate::gateway::forward::UpstreamFailure;
@@ -82,6 +83,9 @@ pub struct GatewayConfig {
     /// Verified JWTs kept per snapshot (a repeated token skips the signature
     /// check); 0 verifies every request.
     pub jwt_cache_capacity: usize,
+    /// Accepted API keys remembered per snapshot (a repeated key skips its
+    /// SHA-256); 0 hashes every request.
+    pub key_cache_capacity: usize,
     /// Passive health: consecutive failures that eject an endpoint, and for how long.
     pub health: HealthPolicy,
     pub pool_idle_timeout: Duration,
@@ -100,6 +104,7 @@ impl Default for GatewayConfig {
             api_key_headers: vec![HeaderName::from_static("apikey"), HeaderName::from_static("x-api-key")],
             jwt_leeway_secs: 30,
             jwt_cache_capacity: authn::DEFAULT_JWT_CACHE_CAPACITY,
+            key_cache_capacity: authn::DEFAULT_KEY_CACHE_CAPACITY,
             health: HealthPolicy::default(),
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 256,
@@ -137,6 +142,8 @@ struct Live {
     routes: RouteTable,
     apis: Vec<Arc<ApiRt>>,
     jwt: JwtVerifier,
+    /// API keys accepted under this snapshot (plaintext → SHA-256).
+    key_cache: KeyCache,
 }
 
 /// What a swap could not load. Nothing here stops the swap.
@@ -194,6 +201,7 @@ impl Gateway {
                 routes: RouteTable::default(),
                 apis: Vec::new(),
                 jwt: JwtVerifier::default(),
+                key_cache: KeyCache::default(),
             }),
             limiter,
             meter: Arc::new(Meter::new(config.meter_shards, instance)),
@@ -261,6 +269,7 @@ impl Gateway {
             routes,
             apis,
             jwt,
+            key_cache: KeyCache::new(self.config.key_cache_capacity),
         }));
         report
     }
@@ -406,6 +415,7 @@ impl Gateway {
             let principal = match authn::authenticate(
                 &live.snapshot,
                 &live.jwt,
+                &live.key_cache,
                 &parts.headers,
                 &self.config.api_key_headers,
                 now_ms,
@@ -513,13 +523,20 @@ impl Gateway {
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
+            Err(UpstreamFailure::ClientBody) => {
+                // The client went away mid-upload: nobody reads the answer,
+                // and the endpoint is not judged (the pick is dropped unreported).
+                drop(pick);
+                let err = GatewayError::BadRequest("The request body could not be read.");
+                return self.reject(&ctx, err, Some(upstream_time));
+            }
             Err(failure) => {
                 pick.failure();
                 rt.metrics.upstream_failure(failure);
                 let err = match failure {
                     UpstreamFailure::Connect => GatewayError::UpstreamRefused,
                     UpstreamFailure::Timeout => GatewayError::UpstreamTimeout,
-                    UpstreamFailure::Protocol => GatewayError::UpstreamProtocol,
+                    UpstreamFailure::Protocol | UpstreamFailure::ClientBody => GatewayError::UpstreamProtocol,
                 };
                 return self.reject(&ctx, err, Some(upstream_time));
             }

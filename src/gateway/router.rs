@@ -23,12 +23,10 @@ use std::sync::Arc;
 
 use http::{HeaderValue, Method};
 
-use crate::gateway::snapshot::SnapshotApi;
+use crate::gateway::snapshot::{FastMap, SnapshotApi};
 
 /// Contexts plus version may have at most this many path segments.
 pub const MAX_KEY_SEGMENTS: usize = 8;
-
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Result of matching one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,16 +14,21 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 
+/// The snapshot's indexes: foldhash with a per-process random seed (their
+/// keys are digests and server-made ids, not attacker-chosen strings), a
+/// fraction of SipHash's cost per lookup.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Everything the gateway needs to serve requests for one config revision.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub revision: i64,
     pub apis: Vec<Arc<SnapshotApi>>,
     /// SHA-256 of the plaintext API key → who owns it.
-    pub keys: HashMap<[u8; 32], KeyEntry>,
+    pub keys: FastMap<[u8; 32], KeyEntry>,
     /// (application id, api id) → subscription.
-    pub subscriptions: HashMap<(Arc<str>, Arc<str>), SubscriptionEntry>,
-    pub plans: HashMap<Arc<str>, PlanLimits>,
+    pub subscriptions: FastMap<(Arc<str>, Arc<str>), SubscriptionEntry>,
+    pub plans: FastMap<Arc<str>, PlanLimits>,
     /// JWT access tokens: verification keys by `kid`, expected issuer and
     /// audience, revoked `jti`s.
     pub jwt: JwtConfig,

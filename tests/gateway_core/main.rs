@@ -3,3 +3,4 @@
 
 mod common;
 mod pipeline;
+mod upstream_wire;
