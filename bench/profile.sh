@@ -74,8 +74,16 @@ REQS=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
 NON2XX=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk.txt")
 [[ -z $NON2XX ]] || { echo "error: $NON2XX non-2xx answers"; exit 1; }
 DUMP=$(ls -t "$OUT"/callgrind.out.* | head -1)
-callgrind_annotate --inclusive=yes "$DUMP" 2>/dev/null | head -$((TOP + 25)) >"$OUT/inclusive.txt" || true
-callgrind_annotate "$DUMP" 2>/dev/null | head -$((TOP + 25)) >"$OUT/self.txt" || true
-TOTAL=$(awk '/PROGRAM TOTALS|^[0-9,]+ +\(100.0%\)/ {gsub(",","",$1); print $1; exit}' "$OUT/self.txt")
+# Per-function instructions per request, self and inclusive, paths shortened.
+per_request() {
+  callgrind_annotate --auto=no --threshold=100 --inclusive="$1" "$DUMP" 2>/dev/null \
+    | sed -E 's#/root/.cargo/registry/src/[^/]+/##; s#/rustc/[0-9a-f]+/library/##; s# \[[^]]*\]$##' \
+    | awk -v n="$REQS" 'match($0, /^ *[0-9,]+ +\( *[0-9.]+%\) +/) && $0 !~ /PROGRAM TOTALS|\(99\.|\(100\./ {
+        c = $1; gsub(",", "", c); printf "%7d  %s\n", c / n, substr($0, RLENGTH + 1) }' \
+    | head -"$TOP"
+}
+TOTAL=$(callgrind_annotate "$DUMP" 2>/dev/null | awk '/PROGRAM TOTALS/ && !t {gsub(",","",$1); t = $1} END {print t}')
+per_request no >"$OUT/self.txt"
+per_request yes >"$OUT/inclusive.txt"
 echo "== $REQS requests, $TOTAL instructions: $((TOTAL / REQS)) instructions per request (auth=$AUTH, $API_KEYS keys)"
 echo "   per-function listings: $OUT/self.txt, $OUT/inclusive.txt"
