@@ -11,9 +11,12 @@
 //! ([`super::h1`]) and live in a small pool per endpoint ([`Target`]), driven
 //! by the request's own task: no connection task, channel or pool-key lookup
 //! per request. A connection goes back to the pool the moment its response
-//! body has been read to the end. WebSocket upgrades use hyper's client on a
-//! connection of their own (it must outlive the response to hand over the
-//! upgraded socket).
+//! body has been read to the end. A WebSocket handshake gets a connection of
+//! its own, which becomes the upstream side of the tunnel after its `101`.
+//!
+//! The request head is written straight from the client's parsed request and
+//! a [`Rewrite`] (endpoint path, forwarding fields, dropped credential and
+//! hop-by-hop fields): the client's header map is never edited.
 
 use std::collections::VecDeque;
 use std::error::Error as StdError;
@@ -28,13 +31,12 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use bytes::Bytes;
 use http::header::{
-    CONNECTION, HOST, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, EXPECT, HOST, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, TE, TRAILER,
+    TRANSFER_ENCODING, UPGRADE,
 };
-use http::uri::{Authority, PathAndQuery, Scheme};
-use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
+use http::uri::{Authority, Scheme};
+use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode, Uri, request};
 use http_body::{Body as _, Frame, SizeHint};
-use hyper::body::Incoming;
-use hyper::client::conn::http1;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -168,23 +170,6 @@ impl Target {
         })
     }
 
-    /// The origin-form request target `{base}{rest}?{query}` (what goes on
-    /// the request line); `rest` is what followed context/version.
-    pub fn uri(&self, rest: &str, query: Option<&str>) -> Option<Uri> {
-        let mut pq = String::with_capacity(self.base_path.len() + rest.len() + query.map_or(0, |q| q.len() + 1) + 1);
-        pq.push_str(&self.base_path);
-        pq.push_str(rest);
-        if pq.is_empty() {
-            pq.push('/');
-        }
-        if let Some(q) = query {
-            pq.push('?');
-            pq.push_str(q);
-        }
-        let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).ok()?;
-        Some(Uri::from(pq))
-    }
-
     /// A new connection, within `timeout`, trying each resolved address.
     async fn connect(&self, timeout: Duration) -> Result<TcpStream, UpstreamFailure> {
         let attempt = async {
@@ -230,15 +215,38 @@ pub enum UpstreamFailure {
     ClientBody,
 }
 
-/// Sends `req` (origin-form URI, `Host` set) to `target` and waits for the
-/// response head for at most `deadline` (connecting included).
+/// How the client's request is changed on its way upstream. Applied while
+/// the upstream head is written: the client's header map is only read.
+pub struct Rewrite<'a> {
+    /// The path after the API's context (and version): appended to the
+    /// endpoint's base path.
+    pub rest: &'a str,
+    pub query: Option<&'a str>,
+    /// The client's address, appended to `X-Forwarded-For`.
+    pub peer: Option<SocketAddr>,
+    /// Sent as `X-Forwarded-Proto`.
+    pub proto: &'a HeaderValue,
+    pub request_id: &'a HeaderValue,
+    /// Headers that carried an API key: never forwarded.
+    pub key_headers: &'a [HeaderName],
+    /// `Authorization` carried the token the gateway verified: not forwarded.
+    pub drop_authorization: bool,
+    /// A WebSocket handshake: `Connection: upgrade` and `Upgrade` go along.
+    pub websocket: bool,
+}
+
+/// Sends the client's request (`parts` as received, changed by `rewrite`) to
+/// `target` and waits for the response head for at most `deadline`
+/// (connecting included).
 pub async fn send(
     client: &HttpClient,
     target: &Target,
-    req: Request<Body>,
+    parts: &request::Parts,
+    rewrite: &Rewrite<'_>,
+    body: Body,
     deadline: Duration,
 ) -> Result<Response<UpstreamBody>, UpstreamFailure> {
-    match tokio::time::timeout(deadline, exchange(&client.settings, target, req)).await {
+    match tokio::time::timeout(deadline, exchange(&client.settings, target, parts, rewrite, body)).await {
         Err(_) => Err(UpstreamFailure::Timeout),
         Ok(r) => r,
     }
@@ -247,20 +255,24 @@ pub async fn send(
 async fn exchange(
     client: &ClientSettings,
     target: &Target,
-    req: Request<Body>,
+    parts: &request::Parts,
+    rewrite: &Rewrite<'_>,
+    mut body: Body,
 ) -> Result<Response<UpstreamBody>, UpstreamFailure> {
-    if req.headers().contains_key(UPGRADE) {
-        return upgrade(client, target, req).await;
-    }
-    let (parts, mut body) = req.into_parts();
     let framing = h1::request_framing(&parts.headers, body.is_end_stream());
     let has_body = framing != RequestFraming::Empty && framing != RequestFraming::Length(0);
     // A pooled connection the upstream has just closed fails without an
     // answer; then the request goes out again on the next connection (or a
     // new one) if nothing was written, or if it has no body and an
-    // idempotent method (the upstream may have seen it).
+    // idempotent method (the upstream may have seen it). A WebSocket
+    // handshake always gets a connection of its own: it becomes the tunnel.
     loop {
-        let (mut conn, reused) = match checkout(&target.pool, client) {
+        let pooled = if rewrite.websocket {
+            None
+        } else {
+            checkout(&target.pool, client)
+        };
+        let (mut conn, reused) = match pooled {
             Some(conn) => (conn, true),
             None => (
                 Box::new(Connection::new(target.connect(client.connect_timeout).await?)),
@@ -268,7 +280,8 @@ async fn exchange(
             ),
         };
         let sent = async {
-            conn.send_head(&parts, framing).await?;
+            conn.send_head(|out| write_head(out, parts, target, rewrite, framing))
+                .await?;
             if has_body {
                 conn.send_body(&mut body, framing).await?;
             }
@@ -276,10 +289,10 @@ async fn exchange(
         }
         .await;
         let head = match sent {
-            Ok(()) => conn.read_head(&parts.method).await,
+            Ok(()) => conn.read_head(&parts.method, rewrite.websocket).await,
             // The upstream may have answered (413, say) and closed before
             // reading the whole body: its answer is what the client gets.
-            Err(e) if !e.unsent && !e.client => conn.read_head(&parts.method).await.map_err(|_| e),
+            Err(e) if !e.unsent && !e.client => conn.read_head(&parts.method, false).await.map_err(|_| e),
             Err(e) => Err(e),
         };
         match head {
@@ -291,15 +304,18 @@ async fn exchange(
                     framing,
                     keep_alive,
                 } = head;
-                let mut resp = Response::new(UpstreamBody {
-                    inner: Inner::H1 {
+                let inner = if status == StatusCode::SWITCHING_PROTOCOLS {
+                    Inner::Upgraded(Some(conn))
+                } else {
+                    Inner::H1 {
                         conn: Some(conn),
                         framing,
-                        keep_alive,
+                        keep_alive: keep_alive && !rewrite.websocket,
                         pool: Arc::clone(&target.pool),
                         settings: *client,
-                    },
-                });
+                    }
+                };
+                let mut resp = Response::new(UpstreamBody { inner });
                 *resp.status_mut() = status;
                 *resp.version_mut() = version;
                 *resp.headers_mut() = headers;
@@ -331,49 +347,6 @@ fn checkout(pool: &Pool, s: &ClientSettings) -> Option<Box<Connection>> {
     }
 }
 
-/// A WebSocket handshake on a connection of its own, driven by a task that
-/// lives until the upgraded socket is handed over (or the connection ends).
-async fn upgrade(
-    s: &ClientSettings,
-    target: &Target,
-    req: Request<Body>,
-) -> Result<Response<UpstreamBody>, UpstreamFailure> {
-    let stream = target.connect(s.connect_timeout).await?;
-    let (mut sender, conn) = http1::Builder::new()
-        .handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| classify(&e))?;
-    tokio::spawn(async move {
-        if let Err(e) = conn.with_upgrades().await {
-            tracing::debug!(error = %e, "upstream upgrade connection failed");
-        }
-    });
-    let resp = sender.send_request(req).await.map_err(|e| {
-        tracing::debug!(error = ?e, upstream = %target.authority, "upstream upgrade request failed");
-        classify(&e)
-    })?;
-    Ok(resp.map(|incoming| UpstreamBody {
-        inner: Inner::Upgrade(incoming),
-    }))
-}
-
-fn classify(e: &hyper::Error) -> UpstreamFailure {
-    let timed_out = e.is_timeout()
-        || source_chain(e).any(|s| {
-            s.downcast_ref::<io::Error>()
-                .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
-        });
-    if timed_out {
-        UpstreamFailure::Timeout
-    } else {
-        UpstreamFailure::Protocol
-    }
-}
-
-fn source_chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
-}
-
 /// An upstream response body, read off its connection as the client takes
 /// it. The connection goes back to the endpoint's pool as soon as the body
 /// has ended; a body dropped before its end closes the connection.
@@ -390,8 +363,9 @@ enum Inner {
         pool: Arc<Pool>,
         settings: ClientSettings,
     },
-    /// The answer to a WebSocket handshake (hyper's client).
-    Upgrade(Incoming),
+    /// A WebSocket handshake's answer: no body; the connection becomes the
+    /// upstream side of the tunnel ([`UpstreamBody::take_upgraded`]).
+    Upgraded(Option<Box<Connection>>),
 }
 
 impl Inner {
@@ -413,6 +387,16 @@ impl Inner {
     }
 }
 
+impl UpstreamBody {
+    /// The upstream connection of a completed WebSocket handshake.
+    pub fn take_upgraded(&mut self) -> Option<Box<Connection>> {
+        match &mut self.inner {
+            Inner::Upgraded(conn) => conn.take(),
+            Inner::H1 { .. } => None,
+        }
+    }
+}
+
 impl Drop for UpstreamBody {
     fn drop(&mut self) {
         // Bodies hyper never polls (HEAD, 204, 304, `Content-Length: 0`) end here.
@@ -427,7 +411,7 @@ impl http_body::Body for UpstreamBody {
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let inner = &mut self.inner;
         let (conn, framing) = match inner {
-            Inner::Upgrade(incoming) => return Pin::new(incoming).poll_frame(cx).map_err(Into::into),
+            Inner::Upgraded(_) => return Poll::Ready(None),
             Inner::H1 { conn, framing, .. } => (conn, framing),
         };
         let Some(c) = conn else {
@@ -453,7 +437,7 @@ impl http_body::Body for UpstreamBody {
     fn is_end_stream(&self) -> bool {
         match &self.inner {
             Inner::H1 { framing, .. } => framing.is_done(),
-            Inner::Upgrade(incoming) => incoming.is_end_stream(),
+            Inner::Upgraded(_) => true,
         }
     }
 
@@ -464,7 +448,7 @@ impl http_body::Body for UpstreamBody {
                 ..
             } => SizeHint::with_exact(*rest),
             Inner::H1 { .. } => SizeHint::default(),
-            Inner::Upgrade(incoming) => incoming.size_hint(),
+            Inner::Upgraded(_) => SizeHint::with_exact(0),
         }
     }
 }
@@ -562,45 +546,116 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
     }
 }
 
-/// Request-side headers: `Host`, `X-Forwarded-*`, `x-request-id`.
-pub fn set_forwarding_headers(
-    headers: &mut HeaderMap,
+/// The upstream request head: the request line with the endpoint's path,
+/// the client's fields minus hop-by-hop ones (RFC 9110 §7.6.1: the fixed
+/// list, `Proxy-*`, whatever `Connection` names), `Expect` (the gateway
+/// answers it), the consumed credential and the fields the gateway sets
+/// itself: `Host` (the endpoint's; the client's moves to
+/// `X-Forwarded-Host`), `X-Forwarded-For` (appended to), `-Proto`,
+/// `x-request-id`, then the framing fields.
+pub fn write_head(
+    out: &mut Vec<u8>,
+    parts: &request::Parts,
     target: &Target,
-    client: Option<SocketAddr>,
-    proto: &HeaderValue,
-    request_id: &HeaderValue,
+    rw: &Rewrite<'_>,
+    framing: RequestFraming,
 ) {
-    // The original Host moves to X-Forwarded-Host; the backend sees its own.
-    match headers.insert(HOST, target.host.clone()) {
-        Some(original) => {
-            headers.insert(&X_FORWARDED_HOST, original);
+    out.extend_from_slice(parts.method.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(target.base_path.as_bytes());
+    out.extend_from_slice(rw.rest.as_bytes());
+    if target.base_path.is_empty() && rw.rest.is_empty() {
+        out.push(b'/');
+    }
+    if let Some(q) = rw.query {
+        out.push(b'?');
+        out.extend_from_slice(q.as_bytes());
+    }
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    let named = connection_named(&parts.headers);
+    let mut original_host = None;
+    let mut forwarded_for = false;
+    for (name, value) in &parts.headers {
+        if name == HOST {
+            original_host = Some(value);
+            continue;
         }
-        None => {
-            headers.remove(&X_FORWARDED_HOST);
+        if name == X_FORWARDED_FOR {
+            forwarded_for = true;
+            continue;
+        }
+        let skip = name == CONNECTION
+            || name == TE
+            || name == TRAILER
+            || name == TRANSFER_ENCODING
+            || name == UPGRADE
+            || name == KEEP_ALIVE
+            || name == EXPECT
+            || name == X_FORWARDED_HOST
+            || name == X_FORWARDED_PROTO
+            || name == X_REQUEST_ID
+            || (name == CONTENT_LENGTH && !matches!(framing, RequestFraming::Length(_)))
+            || (name == AUTHORIZATION && rw.drop_authorization)
+            || name.as_str().starts_with("proxy-")
+            || rw.key_headers.contains(name)
+            || named.iter().any(|n| name.as_str().eq_ignore_ascii_case(n));
+        if !skip {
+            h1::write_field(out, name.as_str().as_bytes(), value.as_bytes());
         }
     }
-    if let Some(addr) = client {
-        // Usually the only value: the peer's address, formatted by hand (the
-        // `Display` machinery cost as much as the rest of this function).
-        let mut ip = [0u8; 39];
-        let ip = format_ip(addr.ip(), &mut ip);
-        let value = if headers.contains_key(&X_FORWARDED_FOR) {
-            let mut xff = Vec::with_capacity(64);
-            for prior in headers.get_all(&X_FORWARDED_FOR) {
-                xff.extend_from_slice(prior.as_bytes());
-                xff.extend_from_slice(b", ");
+    h1::write_field(out, b"host", target.host.as_bytes());
+    if let Some(host) = original_host {
+        h1::write_field(out, b"x-forwarded-host", host.as_bytes());
+    }
+    if forwarded_for || rw.peer.is_some() {
+        out.extend_from_slice(b"x-forwarded-for: ");
+        let mut first = true;
+        for prior in parts.headers.get_all(&X_FORWARDED_FOR) {
+            if !first {
+                out.extend_from_slice(b", ");
             }
-            xff.extend_from_slice(ip);
-            HeaderValue::from_maybe_shared(Bytes::from(xff))
-        } else {
-            HeaderValue::from_bytes(ip)
-        };
-        if let Ok(v) = value {
-            headers.insert(&X_FORWARDED_FOR, v);
+            out.extend_from_slice(prior.as_bytes());
+            first = false;
+        }
+        if let Some(peer) = rw.peer {
+            if !first {
+                out.extend_from_slice(b", ");
+            }
+            let mut ip = [0u8; 39];
+            out.extend_from_slice(format_ip(peer.ip(), &mut ip));
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    h1::write_field(out, b"x-forwarded-proto", rw.proto.as_bytes());
+    h1::write_field(out, b"x-request-id", rw.request_id.as_bytes());
+    if rw.websocket {
+        h1::write_field(out, b"connection", b"upgrade");
+        if let Some(up) = parts.headers.get(UPGRADE) {
+            h1::write_field(out, b"upgrade", up.as_bytes());
         }
     }
-    headers.insert(&X_FORWARDED_PROTO, proto.clone());
-    headers.insert(&X_REQUEST_ID, request_id.clone());
+    h1::write_framing(out, &parts.method, framing);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Field names a `Connection` header lists besides the connection options
+/// (`close`, `keep-alive`, `upgrade`): hop-by-hop by declaration. Usually
+/// none, and then nothing is allocated.
+fn connection_named(headers: &HeaderMap) -> Vec<&str> {
+    let mut named = Vec::new();
+    for v in headers.get_all(CONNECTION) {
+        let Ok(s) = v.to_str() else { continue };
+        for token in s.split(',').map(str::trim) {
+            let option = token.is_empty()
+                || token.eq_ignore_ascii_case("close")
+                || token.eq_ignore_ascii_case("keep-alive")
+                || token.eq_ignore_ascii_case("upgrade");
+            if !option {
+                named.push(token);
+            }
+        }
+    }
+    named
 }
 
 /// The textual form of `ip` in `buf` (IPv4 by hand, IPv6 through `Display`).
@@ -635,19 +690,26 @@ fn format_ip(ip: std::net::IpAddr, buf: &mut [u8; 39]) -> &[u8] {
     }
 }
 
-/// Joins the two upgraded halves of a WebSocket handshake and copies bytes
-/// both ways until either side closes.
-pub fn tunnel(client: OnUpgrade, upstream: OnUpgrade) {
+/// Joins the client's upgraded connection and the upstream's (which may
+/// already hold the first bytes after its `101`) and copies bytes both ways
+/// until either side closes.
+pub fn tunnel(client: OnUpgrade, upstream: Box<Connection>) {
     tokio::spawn(async move {
-        let (client, upstream) = match tokio::try_join!(client, upstream) {
-            Ok(pair) => pair,
+        let client = match client.await {
+            Ok(client) => client,
             Err(e) => {
                 tracing::debug!(error = %e, "upgrade failed");
                 return;
             }
         };
         let mut client = TokioIo::new(client);
-        let mut upstream = TokioIo::new(upstream);
+        let (mut upstream, early) = upstream.into_parts();
+        if !early.is_empty()
+            && let Err(e) = tokio::io::AsyncWriteExt::write_all(&mut client, &early).await
+        {
+            tracing::debug!(error = %e, "tunnel closed with an error");
+            return;
+        }
         if let Err(e) = tokio::io::copy_bidirectional(&mut client, &mut upstream).await {
             tracing::debug!(error = %e, "tunnel closed with an error");
         }
@@ -768,22 +830,85 @@ where
 mod tests {
     use super::*;
 
+    /// The upstream head for a request with `headers`, as text.
+    fn head(target: &str, path: &str, headers: &[(&str, &str)], rw: impl FnOnce(&mut Rewrite<'_>)) -> String {
+        let t = Target::parse(target).expect("valid");
+        let mut req = http::Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let (parts, ()) = req.body(()).expect("request").into_parts();
+        let proto = HeaderValue::from_static("http");
+        let id = HeaderValue::from_static("rid");
+        let keys = [HeaderName::from_static("apikey")];
+        let mut rewrite = Rewrite {
+            rest: parts.uri.path(),
+            query: parts.uri.query(),
+            peer: Some("10.1.2.3:5555".parse().expect("addr")),
+            proto: &proto,
+            request_id: &id,
+            key_headers: &keys,
+            drop_authorization: false,
+            websocket: false,
+        };
+        rw(&mut rewrite);
+        let mut out = Vec::new();
+        let framing = h1::request_framing(&parts.headers, true);
+        write_head(&mut out, &parts, &t, &rewrite, framing);
+        String::from_utf8(out).expect("ascii")
+    }
+
     #[test]
-    fn target_parsing_and_uris() {
+    fn targets_and_request_lines() {
         let t = Target::parse("http://127.0.0.1:8080/base/").expect("valid");
         assert_eq!(t.base_path, "/base");
-        assert_eq!(
-            t.uri("/pets/1", Some("x=y")).expect("uri").to_string(),
-            "/base/pets/1?x=y"
+        assert!(
+            head("http://127.0.0.1:8080/base/", "/pets/1?x=y", &[], |_| {})
+                .starts_with("GET /base/pets/1?x=y HTTP/1.1\r\n")
         );
-        assert_eq!(t.uri("", None).expect("uri").to_string(), "/base");
+        assert!(head("http://127.0.0.1:8080/base/", "/", &[], |r| r.rest = "").starts_with("GET /base HTTP/1.1\r\n"));
+        assert!(head("http://backend:9000", "/", &[], |r| r.rest = "").starts_with("GET / HTTP/1.1\r\n"));
         let t = Target::parse("http://backend:9000").expect("valid");
-        assert_eq!(t.uri("", None).expect("uri").to_string(), "/");
         assert_eq!(t.host, "backend:9000");
         assert!(Target::parse("https://x").is_err());
         assert!(Target::parse("http://u:p@x").is_err());
         assert!(Target::parse("not a url").is_err());
         assert!(Target::parse("/relative").is_err());
+    }
+
+    #[test]
+    fn request_heads_drop_hop_by_hop_fields_and_credentials() {
+        let h = head(
+            "http://backend:9000",
+            "/x",
+            &[
+                ("connection", "keep-alive, x-private"),
+                ("keep-alive", "timeout=5"),
+                ("x-private", "1"),
+                ("proxy-authorization", "Basic x"),
+                ("te", "trailers"),
+                ("upgrade", "h2c"),
+                ("expect", "100-continue"),
+                ("apikey", "secret"),
+                ("authorization", "Bearer t"),
+                ("x-keep", "1"),
+            ],
+            |r| r.drop_authorization = true,
+        );
+        assert_eq!(
+            h,
+            "GET /x HTTP/1.1\r\nx-keep: 1\r\nhost: backend:9000\r\nx-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-request-id: rid\r\n\r\n"
+        );
+        // An Authorization the gateway did not consume goes on.
+        assert!(head("http://b", "/x", &[("authorization", "Basic y")], |_| {}).contains("authorization: Basic y\r\n"));
+        // A WebSocket handshake keeps its upgrade.
+        let ws = head(
+            "http://b",
+            "/x",
+            &[("connection", "Upgrade"), ("upgrade", "websocket")],
+            |r| r.websocket = true,
+        );
+        assert!(ws.contains("connection: upgrade\r\nupgrade: websocket\r\n"), "{ws}");
     }
 
     #[test]
@@ -825,29 +950,35 @@ mod tests {
 
     #[test]
     fn forwarding_headers() {
-        let t = Target::parse("http://backend:9000").expect("valid");
-        let proto = HeaderValue::from_static("http");
-        let id = HeaderValue::from_static("rid");
-        let peer: SocketAddr = "10.1.2.3:5555".parse().expect("addr");
-        let mut h = HeaderMap::new();
-        h.insert(HOST, HeaderValue::from_static("api.example"));
-        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
-        assert_eq!(h[HOST], "backend:9000");
-        assert_eq!(h[&X_FORWARDED_HOST], "api.example");
-        assert_eq!(h[&X_FORWARDED_FOR], "10.1.2.3");
-        assert_eq!(h[&X_FORWARDED_PROTO], "http");
-        assert_eq!(h[&X_REQUEST_ID], "rid");
-        let mut h = HeaderMap::new();
-        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("1.1.1.1"));
-        h.append(&X_FORWARDED_FOR, HeaderValue::from_static("2.2.2.2, 3.3.3.3"));
-        h.insert(&X_FORWARDED_HOST, HeaderValue::from_static("spoofed"));
-        set_forwarding_headers(&mut h, &t, Some(peer), &proto, &id);
-        assert_eq!(h[&X_FORWARDED_FOR], "1.1.1.1, 2.2.2.2, 3.3.3.3, 10.1.2.3");
-        assert_eq!(h.get_all(&X_FORWARDED_FOR).iter().count(), 1);
+        let h = head("http://backend:9000", "/x", &[("host", "api.example")], |_| {});
         assert!(
-            !h.contains_key(&X_FORWARDED_HOST),
-            "a client's X-Forwarded-Host is dropped"
+            h.ends_with("host: backend:9000\r\nx-forwarded-host: api.example\r\nx-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-request-id: rid\r\n\r\n"),
+            "{h}"
         );
+        let h = head(
+            "http://backend:9000",
+            "/x",
+            &[
+                ("x-forwarded-for", "1.1.1.1"),
+                ("x-forwarded-for", "2.2.2.2, 3.3.3.3"),
+                ("x-forwarded-host", "spoofed"),
+                ("x-forwarded-proto", "spoofed"),
+                ("x-request-id", "spoofed"),
+            ],
+            |_| {},
+        );
+        assert!(
+            h.contains("x-forwarded-for: 1.1.1.1, 2.2.2.2, 3.3.3.3, 10.1.2.3\r\n"),
+            "{h}"
+        );
+        assert_eq!(h.matches("x-forwarded-for").count(), 1);
+        assert!(
+            !h.contains("spoofed"),
+            "a client's X-Forwarded-Host/-Proto and request id are replaced: {h}"
+        );
+        // Without a peer address, the client's chain passes unchanged.
+        let h = head("http://b", "/x", &[("x-forwarded-for", "1.1.1.1")], |r| r.peer = None);
+        assert!(h.contains("x-forwarded-for: 1.1.1.1\r\n"), "{h}");
     }
 
     #[test]

@@ -20,8 +20,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::{Buf, Bytes, BytesMut};
-use http::header::{CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version, request};
+use http::header::CONTENT_LENGTH;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -157,13 +157,20 @@ impl Connection {
         true
     }
 
-    /// Sends the request head (`parts` as already rewritten by the gateway).
-    pub async fn send_head(&mut self, parts: &request::Parts, framing: RequestFraming) -> Result<(), ExchangeError> {
-        encode_head(parts, framing, &mut self.out);
+    /// Sends a request head that `write` puts into the (cleared) buffer.
+    pub async fn send_head(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> Result<(), ExchangeError> {
+        self.out.clear();
+        write(&mut self.out);
         self.io
             .write_all(&self.out)
             .await
             .map_err(|e| ExchangeError::writing(e, true))
+    }
+
+    /// The socket and whatever was read past the last response head (the
+    /// first bytes of an upgraded connection).
+    pub fn into_parts(self) -> (TcpStream, BytesMut) {
+        (self.io, self.buf)
     }
 
     /// Streams the request body after its head, framed as announced.
@@ -220,14 +227,23 @@ impl Connection {
         Ok(())
     }
 
-    /// Reads the final response head, skipping interim (1xx) responses.
-    pub async fn read_head(&mut self, method: &Method) -> Result<ResponseHead, ExchangeError> {
+    /// Reads the final response head, skipping interim (1xx) responses; a
+    /// `101 Switching Protocols` is final when `upgrade` was asked for, and
+    /// a protocol error otherwise.
+    pub async fn read_head(&mut self, method: &Method, upgrade: bool) -> Result<ResponseHead, ExchangeError> {
         let mut received = false;
         loop {
             if !self.buf.is_empty() {
                 received = true;
                 match parse_head(&mut self.buf, method) {
-                    Ok(Some(head)) if head.status.is_informational() => continue,
+                    Ok(Some(head)) if head.status == StatusCode::SWITCHING_PROTOCOLS && !upgrade => {
+                        return Err(ExchangeError::reading(invalid("unrequested protocol switch"), true));
+                    }
+                    Ok(Some(head))
+                        if head.status.is_informational() && head.status != StatusCode::SWITCHING_PROTOCOLS =>
+                    {
+                        continue;
+                    }
                     Ok(Some(head)) => return Ok(head),
                     Ok(None) if self.buf.len() >= MAX_HEAD => {
                         return Err(ExchangeError::reading(invalid("response head too large"), true));
@@ -304,33 +320,25 @@ fn write_chunk_size(size: usize, out: &mut [u8; 18]) -> usize {
     digits + 2
 }
 
-/// The request line and header fields, framing headers as announced.
-/// `Expect` stays with the gateway (hyper answers the client's `100-continue`).
-pub fn encode_head(parts: &request::Parts, framing: RequestFraming, out: &mut Vec<u8>) {
-    out.clear();
-    out.extend_from_slice(parts.method.as_str().as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).as_bytes());
-    out.extend_from_slice(b" HTTP/1.1\r\n");
-    for (name, value) in &parts.headers {
-        let stale_length = name == CONTENT_LENGTH && !matches!(framing, RequestFraming::Length(_));
-        if name == EXPECT || name == TRANSFER_ENCODING || stale_length {
-            continue;
-        }
-        out.extend_from_slice(name.as_str().as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
+/// One header field line.
+pub fn write_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
+    out.extend_from_slice(name);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The framing field of a request head (a `Content-Length` the client sent
+/// is passed on with the other fields).
+pub fn write_framing(out: &mut Vec<u8>, method: &Method, framing: RequestFraming) {
     match framing {
-        RequestFraming::Chunked => out.extend_from_slice(b"transfer-encoding: chunked\r\n"),
+        RequestFraming::Chunked => write_field(out, b"transfer-encoding", b"chunked"),
         // Methods that usually carry a body announce that this one has none.
-        RequestFraming::Empty if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) => {
-            out.extend_from_slice(b"content-length: 0\r\n")
+        RequestFraming::Empty if matches!(*method, Method::POST | Method::PUT | Method::PATCH) => {
+            write_field(out, b"content-length", b"0")
         }
         _ => {}
     }
-    out.extend_from_slice(b"\r\n");
 }
 
 /// Parses one response head off the front of `buf`; `Ok(None)` when more
@@ -361,7 +369,10 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
     let base = buf.as_ptr() as usize;
     let mut spans = [(0u32, 0u32, 0u32, 0u32); MAX_HEADERS];
     let mut kept = 0;
-    let mut wire = WireFacts::default();
+    let mut wire = WireFacts {
+        switching: status == StatusCode::SWITCHING_PROTOCOLS,
+        ..WireFacts::default()
+    };
     for h in parsed.headers.iter() {
         if !wire.note(h.name.as_bytes(), h.value)? {
             continue;
@@ -413,6 +424,8 @@ struct WireFacts {
     chunked: Option<bool>,
     close: bool,
     keep_alive: bool,
+    /// A `101`: its `Upgrade` field goes to the client.
+    switching: bool,
 }
 
 impl WireFacts {
@@ -441,7 +454,7 @@ impl WireFacts {
                     self.close = true;
                 } else if token.eq_ignore_ascii_case(b"keep-alive") {
                     self.keep_alive = true;
-                } else if !token.is_empty() {
+                } else if !token.is_empty() && !token.eq_ignore_ascii_case(b"upgrade") {
                     names_fields = true;
                 }
             }
@@ -450,7 +463,7 @@ impl WireFacts {
         let hop_by_hop = is("keep-alive")
             || is("te")
             || is("trailer")
-            || is("upgrade")
+            || (is("upgrade") && !self.switching)
             || (name.len() > 6 && name[..6].eq_ignore_ascii_case(b"proxy-"));
         Ok(!hop_by_hop)
     }
@@ -822,37 +835,16 @@ mod tests {
     }
 
     #[test]
-    fn request_heads_encode_framing() {
-        let req = http::Request::post("/a?b=1")
-            .header("host", "up:80")
-            .header("expect", "100-continue")
-            .header("transfer-encoding", "chunked")
-            .body(())
-            .expect("request");
-        let (parts, ()) = req.into_parts();
+    fn request_framing_fields() {
         let mut out = Vec::new();
-        encode_head(&parts, RequestFraming::Chunked, &mut out);
-        assert_eq!(
-            String::from_utf8(out.clone()).expect("ascii"),
-            "POST /a?b=1 HTTP/1.1\r\nhost: up:80\r\ntransfer-encoding: chunked\r\n\r\n"
-        );
-        encode_head(&parts, RequestFraming::Empty, &mut out);
-        assert!(
-            String::from_utf8(out.clone())
-                .expect("ascii")
-                .ends_with("content-length: 0\r\n\r\n")
-        );
-        let req = http::Request::put("/x")
-            .header("content-length", "3")
-            .body(())
-            .expect("request");
-        let (parts, ()) = req.into_parts();
-        assert_eq!(request_framing(&parts.headers, false), RequestFraming::Length(3));
-        encode_head(&parts, RequestFraming::Length(3), &mut out);
-        assert_eq!(
-            String::from_utf8(out).expect("ascii"),
-            "PUT /x HTTP/1.1\r\ncontent-length: 3\r\n\r\n"
-        );
+        write_framing(&mut out, &Method::PUT, RequestFraming::Chunked);
+        write_framing(&mut out, &Method::POST, RequestFraming::Empty);
+        write_framing(&mut out, &Method::GET, RequestFraming::Empty);
+        write_framing(&mut out, &Method::PUT, RequestFraming::Length(3));
+        assert_eq!(out, b"transfer-encoding: chunked\r\ncontent-length: 0\r\n");
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_LENGTH, HeaderValue::from_static("3"));
+        assert_eq!(request_framing(&h, false), RequestFraming::Length(3));
         assert_eq!(request_framing(&HeaderMap::new(), true), RequestFraming::Empty);
         assert_eq!(request_framing(&HeaderMap::new(), false), RequestFraming::Chunked);
     }

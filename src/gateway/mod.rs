@@ -47,9 +47,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwap;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use http::header::{ACCESS_CONTROL_REQUEST_METHOD, AUTHORIZATION, ORIGIN};
+use http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Version};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body as _;
 use hyper::upgrade::OnUpgrade;
 
@@ -471,41 +471,27 @@ impl Gateway {
             return self.reject(&ctx, GatewayError::NoEndpoint, None);
         };
 
-        // Phase: upstream request filter.
-        let rest = parts.uri.path().get(rest_offset..).unwrap_or_default();
-        let Some(uri) = target.uri(rest, parts.uri.query()) else {
-            return self.reject(
-                &ctx,
-                GatewayError::BadRequest("The request URI cannot be forwarded."),
-                None,
-            );
-        };
-        parts.uri = uri;
-        parts.version = Version::HTTP_11;
-        for name in &self.config.api_key_headers {
-            parts.headers.remove(name);
-        }
-        if consumed_authorization {
-            parts.headers.remove(AUTHORIZATION);
-        }
+        // Phase: upstream request filter (applied as the head is written).
         let websocket = forward::is_websocket_upgrade(&parts.headers);
         let client_upgrade = if websocket {
             parts.extensions.remove::<OnUpgrade>()
         } else {
             None
         };
-        forward::strip_hop_by_hop(&mut parts.headers, websocket);
         let request_id = ctx
             .request_id
             .get_or_insert_with(|| new_request_id(self.instance))
             .clone();
-        forward::set_forwarding_headers(
-            &mut parts.headers,
-            target,
+        let rewrite = forward::Rewrite {
+            rest: parts.uri.path().get(rest_offset..).unwrap_or_default(),
+            query: parts.uri.query(),
             peer,
-            &self.config.forwarded_proto,
-            &request_id,
-        );
+            proto: &self.config.forwarded_proto,
+            request_id: &request_id,
+            key_headers: &self.config.api_key_headers,
+            drop_authorization: consumed_authorization,
+            websocket: client_upgrade.is_some(),
+        };
 
         let declared_in = forward::content_length(&parts.headers);
         let mut streamed_in = None;
@@ -519,7 +505,7 @@ impl Gateway {
 
         // Phase: forward.
         let sent = Instant::now();
-        let result = forward::send(&rt.client, target, Request::from_parts(parts, body), rt.deadline).await;
+        let result = forward::send(&rt.client, target, &parts, &rewrite, body, rt.deadline).await;
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
@@ -549,9 +535,9 @@ impl Gateway {
         }
 
         // Phase: response filter.
-        let (mut head, incoming) = resp.into_parts();
+        let (mut head, mut incoming) = resp.into_parts();
         let upgraded = status == StatusCode::SWITCHING_PROTOCOLS && client_upgrade.is_some();
-        if upgraded && let (Some(client), Some(upstream)) = (client_upgrade, head.extensions.remove::<OnUpgrade>()) {
+        if upgraded && let (Some(client), Some(upstream)) = (client_upgrade, incoming.take_upgraded()) {
             forward::tunnel(client, upstream);
         }
         forward::strip_hop_by_hop(&mut head.headers, upgraded);
