@@ -94,6 +94,10 @@ impl AuthFailure {
 #[derive(Debug)]
 pub enum GatewayError {
     BadRequest(&'static str),
+    /// The request head exceeds the listener's limits (431).
+    HeadTooLarge,
+    /// A transfer coding the gateway does not speak (501).
+    NotImplemented(&'static str),
     NotFound,
     MethodNotAllowed(HeaderValue),
     Unauthenticated(AuthFailure),
@@ -117,6 +121,8 @@ impl GatewayError {
     pub fn status(&self) -> StatusCode {
         match self {
             GatewayError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            GatewayError::HeadTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            GatewayError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             GatewayError::NotFound => StatusCode::NOT_FOUND,
             GatewayError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GatewayError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -134,6 +140,8 @@ impl GatewayError {
     pub fn code(&self) -> &'static str {
         match self {
             GatewayError::BadRequest(_) => "bad_request",
+            GatewayError::HeadTooLarge => "request_header_fields_too_large",
+            GatewayError::NotImplemented(_) => "not_implemented",
             GatewayError::NotFound => "not_found",
             GatewayError::MethodNotAllowed(_) => "method_not_allowed",
             GatewayError::Unauthenticated(f) => f.code(),
@@ -166,6 +174,8 @@ impl GatewayError {
     fn title(&self) -> &'static str {
         match self {
             GatewayError::BadRequest(_) => "Bad request",
+            GatewayError::HeadTooLarge => "Request header fields too large",
+            GatewayError::NotImplemented(_) => "Not implemented",
             GatewayError::NotFound => "No such API or resource",
             GatewayError::MethodNotAllowed(_) => "Method not allowed",
             GatewayError::Unauthenticated(_) => "Authentication failed",
@@ -187,7 +197,8 @@ impl GatewayError {
 
     fn detail(&self) -> Cow<'static, str> {
         match self {
-            GatewayError::BadRequest(why) => Cow::Borrowed(why),
+            GatewayError::BadRequest(why) | GatewayError::NotImplemented(why) => Cow::Borrowed(why),
+            GatewayError::HeadTooLarge => "The request line and header fields exceed 64 KiB or 100 fields.".into(),
             GatewayError::NotFound => "No deployed API version serves this path.".into(),
             GatewayError::MethodNotAllowed(allow) => {
                 format!("This path accepts: {}.", allow.to_str().unwrap_or("")).into()

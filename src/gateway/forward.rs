@@ -29,7 +29,7 @@ use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::{
     AUTHORIZATION, CONNECTION, CONTENT_LENGTH, EXPECT, HOST, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, TE, TRAILER,
     TRANSFER_ENCODING, UPGRADE,
@@ -40,6 +40,7 @@ use http_body::{Body as _, Frame, SizeHint};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 
 use crate::gateway::h1::{self, Connection, Framing, RequestFraming};
 
@@ -690,30 +691,69 @@ fn format_ip(ip: std::net::IpAddr, buf: &mut [u8; 39]) -> &[u8] {
     }
 }
 
-/// Joins the client's upgraded connection and the upstream's (which may
-/// already hold the first bytes after its `101`) and copies bytes both ways
+/// The client's side of a WebSocket handshake, available once the `101`
+/// has gone out: hyper's (the gateway behind axum) or the gateway
+/// listener's own, which hands over its socket and any bytes read past the
+/// handshake.
+pub enum ClientUpgrade {
+    Hyper(OnUpgrade),
+    Raw(oneshot::Receiver<UpgradedSocket>),
+}
+
+/// A client socket after its `101`, with the bytes already read past it.
+pub type UpgradedSocket = (TcpStream, BytesMut);
+
+/// Request extension the gateway's listener adds to requests that ask for
+/// an upgrade (extensions must be `Clone`, hence the shared slot).
+#[derive(Clone)]
+pub struct RawUpgrade(Arc<Mutex<Option<oneshot::Receiver<UpgradedSocket>>>>);
+
+impl RawUpgrade {
+    pub fn new(rx: oneshot::Receiver<UpgradedSocket>) -> Self {
+        RawUpgrade(Arc::new(Mutex::new(Some(rx))))
+    }
+
+    pub fn take(self) -> Option<ClientUpgrade> {
+        let rx = self.0.lock().unwrap_or_else(PoisonError::into_inner).take()?;
+        Some(ClientUpgrade::Raw(rx))
+    }
+}
+
+/// Joins the client's upgraded connection and the upstream's (either may
+/// already hold bytes read past the handshake) and copies bytes both ways
 /// until either side closes.
-pub fn tunnel(client: OnUpgrade, upstream: Box<Connection>) {
+pub fn tunnel(client: ClientUpgrade, upstream: Box<Connection>) {
     tokio::spawn(async move {
-        let client = match client.await {
-            Ok(client) => client,
-            Err(e) => {
-                tracing::debug!(error = %e, "upgrade failed");
-                return;
-            }
+        let (mut upstream, upstream_early) = upstream.into_parts();
+        let result = match client {
+            ClientUpgrade::Hyper(on) => match on.await {
+                Ok(client) => join(TokioIo::new(client), BytesMut::new(), &mut upstream, upstream_early).await,
+                Err(e) => Err(io::Error::other(e)),
+            },
+            ClientUpgrade::Raw(rx) => match rx.await {
+                Ok((client, client_early)) => join(client, client_early, &mut upstream, upstream_early).await,
+                Err(_) => return,
+            },
         };
-        let mut client = TokioIo::new(client);
-        let (mut upstream, early) = upstream.into_parts();
-        if !early.is_empty()
-            && let Err(e) = tokio::io::AsyncWriteExt::write_all(&mut client, &early).await
-        {
-            tracing::debug!(error = %e, "tunnel closed with an error");
-            return;
-        }
-        if let Err(e) = tokio::io::copy_bidirectional(&mut client, &mut upstream).await {
+        if let Err(e) = result {
             tracing::debug!(error = %e, "tunnel closed with an error");
         }
     });
+}
+
+async fn join<C>(
+    mut client: C,
+    client_early: BytesMut,
+    upstream: &mut TcpStream,
+    upstream_early: BytesMut,
+) -> io::Result<()>
+where
+    C: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::AsyncWriteExt;
+    client.write_all(&upstream_early).await?;
+    upstream.write_all(&client_early).await?;
+    tokio::io::copy_bidirectional(&mut client, upstream).await.map(|_| ())
 }
 
 /// Declared body length of a message, if any.

@@ -266,44 +266,60 @@ impl Connection {
     /// The next piece of the response body; `None` once it has ended
     /// (`framing` is then `Length(0)`).
     pub fn poll_data(&mut self, framing: &mut Framing, cx: &mut Context<'_>) -> Poll<io::Result<Option<Bytes>>> {
-        loop {
-            match framing {
-                Framing::Length(0) => return Poll::Ready(Ok(None)),
-                Framing::Length(rest) => {
-                    if !self.buf.is_empty() {
-                        let n = usize::try_from(*rest).map_or(self.buf.len(), |r| r.min(self.buf.len()));
-                        *rest -= n as u64;
-                        return Poll::Ready(Ok(Some(self.buf.split_to(n).freeze())));
-                    }
-                }
-                Framing::Chunked(state) => match state.decode(&mut self.buf)? {
-                    Decoded::Data(data) => return Poll::Ready(Ok(Some(data))),
-                    Decoded::End => {
-                        *framing = Framing::Length(0);
-                        return Poll::Ready(Ok(None));
-                    }
-                    Decoded::NeedMore => {}
-                },
-                Framing::UntilClose => {
-                    if !self.buf.is_empty() {
-                        return Poll::Ready(Ok(Some(self.buf.split().freeze())));
-                    }
+        let io = &mut self.io;
+        poll_body(&mut self.buf, framing, cx, |cx, buf| {
+            tokio_util::io::poll_read_buf(Pin::new(&mut *io), cx, buf)
+        })
+    }
+}
+
+/// The next piece of a message body framed by `framing`, out of `buf` and
+/// then whatever `fill` reads into it; `None` once the body has ended
+/// (`framing` is then `Length(0)`). Shared by both sides: upstream response
+/// bodies and client request bodies.
+pub fn poll_body(
+    buf: &mut BytesMut,
+    framing: &mut Framing,
+    cx: &mut Context<'_>,
+    mut fill: impl FnMut(&mut Context<'_>, &mut BytesMut) -> Poll<io::Result<usize>>,
+) -> Poll<io::Result<Option<Bytes>>> {
+    loop {
+        match framing {
+            Framing::Length(0) => return Poll::Ready(Ok(None)),
+            Framing::Length(rest) => {
+                if !buf.is_empty() {
+                    let n = usize::try_from(*rest).map_or(buf.len(), |r| r.min(buf.len()));
+                    *rest -= n as u64;
+                    return Poll::Ready(Ok(Some(buf.split_to(n).freeze())));
                 }
             }
-            if self.buf.capacity() - self.buf.len() < 1024 {
-                self.buf.reserve(READ_RESERVE);
-            }
-            let n = ready!(tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.buf))?;
-            if n == 0 {
-                if *framing == Framing::UntilClose {
+            Framing::Chunked(state) => match state.decode(buf)? {
+                Decoded::Data(data) => return Poll::Ready(Ok(Some(data))),
+                Decoded::End => {
                     *framing = Framing::Length(0);
                     return Poll::Ready(Ok(None));
                 }
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "upstream closed in the middle of the body",
-                )));
+                Decoded::NeedMore => {}
+            },
+            Framing::UntilClose => {
+                if !buf.is_empty() {
+                    return Poll::Ready(Ok(Some(buf.split().freeze())));
+                }
             }
+        }
+        if buf.capacity() - buf.len() < 1024 {
+            buf.reserve(READ_RESERVE);
+        }
+        let n = ready!(fill(cx, buf))?;
+        if n == 0 {
+            if *framing == Framing::UntilClose {
+                *framing = Framing::Length(0);
+                return Poll::Ready(Ok(None));
+            }
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed in the middle of the body",
+            )));
         }
     }
 }
@@ -367,7 +383,7 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
     // Offsets into the head of the fields to keep, so that their values can
     // share its bytes once frozen.
     let base = buf.as_ptr() as usize;
-    let mut spans = [(0u32, 0u32, 0u32, 0u32); MAX_HEADERS];
+    let mut spans: [Span; MAX_HEADERS] = [(0, 0, 0, 0); MAX_HEADERS];
     let mut kept = 0;
     let mut wire = WireFacts {
         switching: status == StatusCode::SWITCHING_PROTOCOLS,
@@ -377,25 +393,11 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
         if !wire.note(h.name.as_bytes(), h.value)? {
             continue;
         }
-        let name = h.name.as_ptr() as usize - base;
-        let value = h.value.as_ptr() as usize - base;
-        // Within MAX_HEAD, so these fit.
-        spans[kept] = (
-            name as u32,
-            (name + h.name.len()) as u32,
-            value as u32,
-            (value + h.value.len()) as u32,
-        );
+        spans[kept] = span(base, h.name, h.value);
         kept += 1;
     }
     let head = buf.split_to(len).freeze();
-    let mut headers = HeaderMap::with_capacity(kept);
-    for &(n0, n1, v0, v1) in &spans[..kept] {
-        let name = HeaderName::from_bytes(&head[n0 as usize..n1 as usize]).map_err(|_| invalid("bad header name"))?;
-        let value = HeaderValue::from_maybe_shared(head.slice(v0 as usize..v1 as usize))
-            .map_err(|_| invalid("bad header value"))?;
-        headers.append(name, value);
-    }
+    let mut headers = header_map(&head, &spans[..kept]).ok_or_else(|| invalid("bad header field"))?;
     let (framing, must_close) = wire.framing(status, method);
     if wire.chunked.is_some() {
         // Transfer-Encoding wins; a Content-Length beside it is wrong.
@@ -414,6 +416,29 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
         framing,
         keep_alive,
     }))
+}
+
+/// Byte ranges (name start, name end, value start, value end) of header
+/// fields in a head.
+type Span = (u32, u32, u32, u32);
+
+/// The span of one parsed field, relative to the start of the head.
+fn span(base: usize, name: &str, value: &[u8]) -> Span {
+    let n = name.as_ptr() as usize - base;
+    let v = value.as_ptr() as usize - base;
+    // Heads are at most MAX_HEAD bytes, so these fit.
+    (n as u32, (n + name.len()) as u32, v as u32, (v + value.len()) as u32)
+}
+
+/// The header map of a frozen head: values share its bytes.
+fn header_map(head: &Bytes, spans: &[Span]) -> Option<HeaderMap> {
+    let mut headers = HeaderMap::with_capacity(spans.len());
+    for &(n0, n1, v0, v1) in spans {
+        let name = HeaderName::from_bytes(&head[n0 as usize..n1 as usize]).ok()?;
+        let value = HeaderValue::from_maybe_shared(head.slice(v0 as usize..v1 as usize)).ok()?;
+        headers.append(name, value);
+    }
+    Some(headers)
 }
 
 /// What a response head says about its framing and its connection.
@@ -498,6 +523,197 @@ fn parse_length(digits: &[u8]) -> Option<u64> {
         }
         n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
     })
+}
+
+// ---------------------------------------------------------------------------
+// The server side: request heads in, response heads out
+// ---------------------------------------------------------------------------
+
+/// A client's request head, parsed.
+#[derive(Debug)]
+pub struct RequestHead {
+    pub parts: http::request::Parts,
+    /// How the request body is framed (`Length(0)`: none).
+    pub body: Framing,
+    /// The client wants the connection kept open after the response.
+    pub keep_alive: bool,
+    /// `Expect: 100-continue` with a body to come.
+    pub expects_continue: bool,
+}
+
+/// Why a request head was refused; the connection closes after the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestError {
+    /// Malformed (400), with the reason.
+    Malformed(&'static str),
+    /// Over [`MAX_HEAD`] bytes or [`MAX_HEADERS`] fields (431).
+    TooLarge,
+    /// A transfer coding other than chunked (501).
+    UnknownCoding,
+}
+
+/// Parses one request head off the front of `buf`; `Ok(None)` when more
+/// bytes are needed. Refuses what request smuggling is made of: both
+/// `Content-Length` and `Transfer-Encoding`, conflicting lengths, a coding
+/// list not ending in `chunked`.
+pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let len = match parsed.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => return Err(RequestError::TooLarge),
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => return Err(RequestError::TooLarge),
+        Err(_) => {
+            return Err(RequestError::Malformed(
+                "The request line or a header field is malformed.",
+            ));
+        }
+    };
+    if len > MAX_HEAD {
+        return Err(RequestError::TooLarge);
+    }
+    let version = match parsed.version {
+        Some(0) => Version::HTTP_10,
+        _ => Version::HTTP_11,
+    };
+    let method = Method::from_bytes(parsed.method.unwrap_or_default().as_bytes())
+        .map_err(|_| RequestError::Malformed("The request method is malformed."))?;
+    let base = buf.as_ptr() as usize;
+    let path = parsed.path.unwrap_or_default();
+    let path_range = (
+        path.as_ptr() as usize - base,
+        path.as_ptr() as usize - base + path.len(),
+    );
+    let mut spans: [Span; MAX_HEADERS] = [(0, 0, 0, 0); MAX_HEADERS];
+    let mut length = None;
+    let mut chunked = None;
+    let (mut close, mut keep_alive, mut expects_continue) = (false, false, false);
+    for (slot, h) in spans.iter_mut().zip(parsed.headers.iter()) {
+        *slot = span(base, h.name, h.value);
+        let name = h.name.as_bytes();
+        if name.eq_ignore_ascii_case(b"content-length") {
+            for part in h.value.split(|&b| b == b',') {
+                let n = parse_length(part.trim_ascii())
+                    .ok_or(RequestError::Malformed("Content-Length is not a number."))?;
+                if length.is_some_and(|l| l != n) {
+                    return Err(RequestError::Malformed("Content-Length values disagree."));
+                }
+                length = Some(n);
+            }
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            let last = h.value.rsplit(|&b| b == b',').next().unwrap_or_default();
+            chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+        } else if name.eq_ignore_ascii_case(b"connection") {
+            for token in h.value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                close |= token.eq_ignore_ascii_case(b"close");
+                keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+            }
+        } else if name.eq_ignore_ascii_case(b"expect") {
+            expects_continue = h.value.trim_ascii().eq_ignore_ascii_case(b"100-continue");
+        }
+    }
+    let count = parsed.headers.len();
+    let body = match (chunked, length) {
+        (Some(_), Some(_)) => {
+            return Err(RequestError::Malformed(
+                "Content-Length and Transfer-Encoding together are refused.",
+            ));
+        }
+        (Some(true), None) if version == Version::HTTP_11 => Framing::Chunked(ChunkState::Size),
+        (Some(_), None) => return Err(RequestError::UnknownCoding),
+        (None, Some(n)) => Framing::Length(n),
+        (None, None) => Framing::Length(0),
+    };
+    let head = buf.split_to(len).freeze();
+    let uri = http::Uri::from_maybe_shared(head.slice(path_range.0..path_range.1))
+        .map_err(|_| RequestError::Malformed("The request target is not a valid URI."))?;
+    let headers = header_map(&head, &spans[..count]).ok_or(RequestError::Malformed("A header field is malformed."))?;
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.method = method;
+    parts.uri = uri;
+    parts.version = version;
+    parts.headers = headers;
+    let keep_alive = match version {
+        Version::HTTP_10 => keep_alive && !close,
+        _ => !close,
+    };
+    Ok(Some(RequestHead {
+        parts,
+        expects_continue: expects_continue && !body.is_done(),
+        body,
+        keep_alive,
+    }))
+}
+
+/// How a response body goes to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseFraming {
+    /// No body at all (HEAD, 1xx, 204, 304): fields are sent as given.
+    None,
+    /// This many bytes; `Content-Length` added if missing.
+    Length(u64),
+    Chunked,
+    /// Until the connection closes (HTTP/1.0 clients, unknown length).
+    UntilClose,
+}
+
+/// The status line and fields of a response. Framing and connection fields
+/// are the writer's (except on a `101`, whose `Connection: upgrade` stays);
+/// `date` is added when the response has none.
+pub fn write_response_head(
+    out: &mut Vec<u8>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    framing: ResponseFraming,
+    connection: Option<&[u8]>,
+    date: &[u8],
+) {
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(status.canonical_reason().unwrap_or("").as_bytes());
+    out.extend_from_slice(b"\r\n");
+    let switching = status == StatusCode::SWITCHING_PROTOCOLS;
+    let mut has_length = false;
+    let mut has_date = false;
+    for (name, value) in headers {
+        if *name == http::header::TRANSFER_ENCODING || (*name == http::header::CONNECTION && !switching) {
+            continue;
+        }
+        if *name == CONTENT_LENGTH {
+            if !matches!(framing, ResponseFraming::None | ResponseFraming::Length(_)) {
+                continue;
+            }
+            has_length = true;
+        }
+        has_date |= *name == http::header::DATE;
+        write_field(out, name.as_str().as_bytes(), value.as_bytes());
+    }
+    if !has_date {
+        write_field(out, b"date", date);
+    }
+    match framing {
+        ResponseFraming::Length(n) if !has_length => {
+            let mut digits = itoa::Buffer::new();
+            write_field(out, b"content-length", digits.format(n).as_bytes());
+        }
+        ResponseFraming::Chunked => write_field(out, b"transfer-encoding", b"chunked"),
+        _ => {}
+    }
+    if let Some(c) = connection {
+        write_field(out, b"connection", c);
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// One chunk of a chunked body: `{size:x}\r\n{data}\r\n`, as a buffer
+/// for one vectored write.
+pub fn chunk(data: &Bytes) -> impl Buf + '_ {
+    let mut size = [0u8; 18];
+    let n = write_chunk_size(data.len(), &mut size);
+    let prefix = Bytes::copy_from_slice(&size[..n]);
+    prefix.chain(&data[..]).chain(&b"\r\n"[..])
 }
 
 /// Where a chunked body's decoder stands.

@@ -32,12 +32,12 @@ pub mod limits;
 pub mod meter;
 mod metrics;
 pub mod router;
+mod server;
 pub mod snapshot;
 pub mod usage;
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -60,13 +60,14 @@ pub use crate::gateway::forward::UpstreamFailure;
 pub use crate::gateway::limit::{LimitCheck, LimitDecision, Limiter, Unlimited};
 pub use crate::gateway::meter::{Meter, StatusClass, UsageBatch, UsageCounters, UsageKey, UsageRow};
 pub use crate::gateway::router::{Resolution, RouteIssue, RouteTable};
+pub use crate::gateway::server::{serve, serve_with_shutdown};
 pub use crate::gateway::snapshot::{
     ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit, Resource,
     Snapshot, SnapshotApi, SubscriptionEntry,
 };
 
 use crate::gateway::cors::CorsPolicy;
-use crate::gateway::forward::{CountingBody, HttpClient, MeteredBody, Target, X_REQUEST_ID};
+use crate::gateway::forward::{ClientUpgrade, CountingBody, HttpClient, MeteredBody, RawUpgrade, Target, X_REQUEST_ID};
 use crate::gateway::meter::Usage;
 use crate::gateway::metrics::{ApiMetrics, Metrics};
 
@@ -96,6 +97,9 @@ pub struct GatewayConfig {
     pub problem_type_base: String,
     /// Meter shards; 0 = 4 × available parallelism.
     pub meter_shards: usize,
+    /// A request head must arrive within this, idle keep-alive time
+    /// included (slow clients and idle connections are closed).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for GatewayConfig {
@@ -111,6 +115,7 @@ impl Default for GatewayConfig {
             forwarded_proto: HeaderValue::from_static("http"),
             problem_type_base: "urn:tollgate:problem:".to_owned(),
             meter_shards: 0,
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -474,7 +479,8 @@ impl Gateway {
         // Phase: upstream request filter (applied as the head is written).
         let websocket = forward::is_websocket_upgrade(&parts.headers);
         let client_upgrade = if websocket {
-            parts.extensions.remove::<OnUpgrade>()
+            let hyper = parts.extensions.remove::<OnUpgrade>().map(ClientUpgrade::Hyper);
+            hyper.or_else(|| parts.extensions.remove::<RawUpgrade>().and_then(RawUpgrade::take))
         } else {
             None
         };
@@ -678,126 +684,6 @@ pub async fn handle(gw: Arc<Gateway>, req: Request<Body>) -> Response<Body> {
 /// An axum router that sends every request to the gateway.
 pub fn router(gw: Arc<Gateway>) -> axum::Router {
     axum::Router::new().fallback(move |req: Request<Body>| handle(Arc::clone(&gw), req))
-}
-
-/// Serves the gateway on `listener` with hyper's HTTP/1.1 server directly
-/// (keep-alive, upgrades, `TCP_NODELAY`), skipping axum's router. Runs until
-/// accepting fails; see [`serve_with_shutdown`] to stop it cleanly.
-pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    serve_with_shutdown(gw, listener, std::future::pending()).await
-}
-
-/// Like [`serve`], until `signal` completes. Then it stops accepting, asks
-/// every connection to finish its in-flight request and close (keep-alive
-/// connections close after their current response), and returns once all
-/// have. Bound the wait with a timeout if needed: dropping the returned
-/// future aborts the remaining connections. Drain [`Gateway::meter`]
-/// afterwards to flush the last usage.
-pub async fn serve_with_shutdown(
-    gw: Arc<Gateway>,
-    listener: tokio::net::TcpListener,
-    signal: impl std::future::Future<Output = ()>,
-) -> std::io::Result<()> {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut connections = tokio::task::JoinSet::new();
-    tokio::pin!(signal);
-    loop {
-        tokio::select! {
-            () = &mut signal => break,
-            // Reap finished connections so the set only holds live ones.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(conn) => conn,
-                    // Out of file descriptors and the like: back off instead of spinning.
-                    Err(e) if is_transient_accept_error(&e) => {
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                };
-                connections.spawn(serve_connection(Arc::clone(&gw), stream, peer, stop_rx.clone()));
-            }
-        }
-    }
-    drop(listener);
-    let _ = stop_tx.send(true);
-    while connections.join_next().await.is_some() {}
-    Ok(())
-}
-
-/// The listener's own paths (API contexts cannot use them): `/healthz`, `/readyz` (503 until
-/// the first snapshot is loaded) and `/metrics` (Prometheus, traffic by API and status).
-fn own_path(gw: &Gateway, path: &str) -> Option<Response<Body>> {
-    let (status, content_type, body) = match path {
-        "/healthz" => (StatusCode::OK, "text/plain", "ok".to_owned()),
-        "/readyz" if gw.is_loaded() => (
-            StatusCode::OK,
-            "text/plain",
-            format!("ready: revision {}", gw.snapshot().revision),
-        ),
-        "/readyz" => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "text/plain",
-            "no snapshot loaded yet".to_owned(),
-        ),
-        "/metrics" => (
-            StatusCode::OK,
-            "text/plain; version=0.0.4; charset=utf-8",
-            gw.render_metrics(),
-        ),
-        _ => return None,
-    };
-    let mut resp = Response::new(Body::from(body));
-    *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    Some(resp)
-}
-
-async fn serve_connection(
-    gw: Arc<Gateway>,
-    stream: tokio::net::TcpStream,
-    peer: SocketAddr,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    let _ = stream.set_nodelay(true);
-    let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-        let gw = Arc::clone(&gw);
-        async move {
-            if let Some(resp) = own_path(&gw, req.uri().path()) {
-                return Ok::<_, Infallible>(resp);
-            }
-            Ok::<_, Infallible>(gw.process(req.map(Body::new), Some(peer)).await)
-        }
-    });
-    let conn = hyper::server::conn::http1::Builder::new()
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30))
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-        .with_upgrades();
-    tokio::pin!(conn);
-    let result = tokio::select! {
-        biased;
-        r = conn.as_mut() => r,
-        // The guard `wait_for` returns must not live across the await below.
-        () = async { drop(stop.wait_for(|stopping| *stopping).await) } => {
-            conn.as_mut().graceful_shutdown();
-            conn.await
-        }
-    };
-    if let Err(e) = result {
-        tracing::debug!(error = %e, "connection closed with an error");
-    }
-}
-
-fn is_transient_accept_error(e: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock | OutOfMemory
-    ) || e.raw_os_error().is_some_and(|c| c == 23 || c == 24) // ENFILE, EMFILE
 }
 
 /// `Sunset` value for an epoch-ms instant; `None` outside what an HTTP-date

@@ -2,5 +2,6 @@
 //! 127.0.0.1, real sockets. (`tests/api/gateway.rs` covers it wired to the control plane.)
 
 mod common;
+mod listener;
 mod pipeline;
 mod upstream_wire;

@@ -1,0 +1,535 @@
+//! The gateway's listener: an HTTP/1.1 server loop of its own.
+//!
+//! Each connection is one task that reads a request head ([`h1::parse_request_head`]:
+//! `httparse`, values sharing one buffer, smuggling-prone framings refused),
+//! runs the pipeline, and writes the response head and body itself: a small
+//! response goes out in one `write`, a streamed one in pieces (chunked when
+//! its length is unknown). Request bodies are read from the socket as the
+//! upstream hop takes them ([`RequestBody`]) and hand the read buffer back when
+//! they end, so the next request on the connection (pipelined or not) goes on
+//! from there. hyper's server did the same with about twice the instructions.
+//!
+//! Limits: a head must arrive within `header_read_timeout` (idle keep-alive
+//! time included, so idle connections are closed too) and fit in 64 KiB and
+//! 100 fields (431). Malformed heads get a problem+json 400 (501 for a
+//! transfer coding other than chunked) and the connection closes.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use axum::body::Body;
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::FutureExt;
+use http::{HeaderValue, Method, Request, Response, StatusCode, Version};
+use http_body::{Body as _, Frame, SizeHint};
+use http_body_util::BodyExt;
+use tokio::net::TcpStream;
+use tokio::sync::{oneshot, watch};
+use tokio::time::Sleep;
+
+use crate::gateway::Gateway;
+use crate::gateway::error::GatewayError;
+use crate::gateway::forward::RawUpgrade;
+use crate::gateway::h1::{self, Framing, RequestError, ResponseFraming};
+
+/// Serves the gateway on `listener` (keep-alive, pipelining, upgrades,
+/// `TCP_NODELAY`). Runs until accepting fails; see [`serve_with_shutdown`]
+/// to stop it cleanly.
+pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with_shutdown(gw, listener, std::future::pending()).await
+}
+
+/// Like [`serve`], until `signal` completes. Then it stops accepting, asks
+/// every connection to finish its in-flight request and close (keep-alive
+/// connections close after their current response), and returns once all
+/// have. Bound the wait with a timeout if needed: dropping the returned
+/// future aborts the remaining connections. Drain [`Gateway::meter`]
+/// afterwards to flush the last usage.
+pub async fn serve_with_shutdown(
+    gw: Arc<Gateway>,
+    listener: tokio::net::TcpListener,
+    signal: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    tokio::pin!(signal);
+    loop {
+        tokio::select! {
+            () = &mut signal => break,
+            // Reap finished connections so the set only holds live ones.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(conn) => conn,
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    Err(e) if is_transient_accept_error(&e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                connections.spawn(connection(Arc::clone(&gw), stream, peer, stop_rx.clone()));
+            }
+        }
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// The listener's own paths (API contexts cannot use them): `/healthz`, `/readyz` (503 until
+/// the first snapshot is loaded) and `/metrics` (Prometheus, traffic by API and status).
+fn own_path(gw: &Gateway, path: &str) -> Option<Response<Body>> {
+    let (status, content_type, body) = match path {
+        "/healthz" => (StatusCode::OK, "text/plain", "ok".to_owned()),
+        "/readyz" if gw.is_loaded() => (
+            StatusCode::OK,
+            "text/plain",
+            format!("ready: revision {}", gw.snapshot().revision),
+        ),
+        "/readyz" => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain",
+            "no snapshot loaded yet".to_owned(),
+        ),
+        "/metrics" => (
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            gw.render_metrics(),
+        ),
+        _ => return None,
+    };
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Some(resp)
+}
+
+/// One client connection: requests in order until either side closes.
+async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut stop: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let stream = Arc::new(stream);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::with_capacity(1024);
+    let limit = gw.config.header_read_timeout;
+    let deadline = tokio::time::sleep(limit);
+    tokio::pin!(deadline);
+    loop {
+        // A request head, within the header timeout. The timer is moved
+        // only when it is a second or more off, not on every request.
+        let due = tokio::time::Instant::now() + limit;
+        if deadline.deadline() + Duration::from_secs(1) < due {
+            deadline.as_mut().reset(due);
+        }
+        let head = loop {
+            if !buf.is_empty() {
+                match h1::parse_request_head(&mut buf) {
+                    Ok(Some(head)) => break head,
+                    Ok(None) => {}
+                    Err(e) => {
+                        refuse(&gw, &stream, &mut out, e).await;
+                        return;
+                    }
+                }
+            }
+            match fill(&stream, &mut buf, deadline.as_mut(), &mut stop).await {
+                Fill::Data => {}
+                Fill::Closed | Fill::TimedOut | Fill::Stopped => return,
+            }
+        };
+        let h1::RequestHead {
+            mut parts,
+            body: framing,
+            keep_alive,
+            expects_continue,
+        } = head;
+        let version = parts.version;
+        let head_request = parts.method == Method::HEAD;
+
+        // The request body reads from the socket while the upstream takes it.
+        let mut returned = None;
+        let body = if framing.is_done() {
+            Body::empty()
+        } else {
+            if expects_continue && write_all(&stream, b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
+                return;
+            }
+            let (back, rx) = oneshot::channel();
+            returned = Some(rx);
+            Body::new(RequestBody {
+                stream: Arc::clone(&stream),
+                buf: std::mem::take(&mut buf),
+                framing,
+                back: Some(back),
+            })
+        };
+        let mut upgrade = None;
+        if parts.headers.contains_key(http::header::UPGRADE) {
+            let (tx, rx) = oneshot::channel();
+            parts.extensions.insert(RawUpgrade::new(rx));
+            upgrade = Some(tx);
+        }
+        let req = Request::from_parts(parts, body);
+        let resp = match own_path(&gw, req.uri().path()) {
+            Some(resp) => resp,
+            None => gw.process(req, Some(peer)).await,
+        };
+
+        // Whether the connection can carry another request: the request
+        // body must have been read to its end (its buffer comes back).
+        let mut keep = keep_alive && !*stop.borrow();
+        if let Some(mut rx) = returned {
+            match rx.try_recv() {
+                Ok(back) if back.complete => buf = back.buf,
+                _ => keep = false,
+            }
+        }
+        let (head, mut body) = resp.into_parts();
+        let status = head.status;
+        let switching = status == StatusCode::SWITCHING_PROTOCOLS && upgrade.is_some();
+        let framing = if head_request
+            || status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED
+        {
+            ResponseFraming::None
+        } else if let Some(n) = body.size_hint().exact() {
+            ResponseFraming::Length(n)
+        } else if version == Version::HTTP_11 {
+            ResponseFraming::Chunked
+        } else {
+            keep = false;
+            ResponseFraming::UntilClose
+        };
+        let connection: Option<&[u8]> = if switching {
+            None
+        } else if !keep {
+            Some(b"close")
+        } else if version == Version::HTTP_10 {
+            Some(b"keep-alive")
+        } else {
+            None
+        };
+        out.clear();
+        h1::write_response_head(&mut out, status, &head.headers, framing, connection, &http_date());
+        if write_body(&stream, &mut out, &mut body, framing).await.is_err() {
+            return;
+        }
+        drop(body);
+        if switching {
+            // The socket now belongs to the tunnel (with any bytes the client
+            // sent after its handshake).
+            if let (Some(tx), Ok(stream)) = (upgrade, Arc::try_unwrap(stream)) {
+                let _ = tx.send((stream, buf));
+            }
+            return;
+        }
+        if !keep {
+            linger(&stream).await;
+            return;
+        }
+    }
+}
+
+/// Writes the head in `out` and the body after it: a body that is already
+/// complete goes out with the head in one write.
+async fn write_body(
+    stream: &TcpStream,
+    out: &mut Vec<u8>,
+    body: &mut Body,
+    framing: ResponseFraming,
+) -> io::Result<()> {
+    let chunked = framing == ResponseFraming::Chunked;
+    let mut ended = framing == ResponseFraming::None || body.is_end_stream();
+    if !ended && let Some(first) = body.frame().now_or_never() {
+        match first {
+            None => ended = true,
+            Some(Err(e)) => return Err(io::Error::other(e)),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    append(out, &data, chunked);
+                }
+                ended = body.is_end_stream();
+            }
+        }
+    }
+    if ended {
+        if chunked {
+            out.extend_from_slice(b"0\r\n\r\n");
+        }
+        return write_all(stream, out).await;
+    }
+    write_all(stream, out).await?;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(io::Error::other)?.into_data() else {
+            continue;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        if chunked {
+            write_all_buf(stream, h1::chunk(&data)).await?;
+        } else {
+            write_all(stream, &data).await?;
+        }
+    }
+    if chunked {
+        write_all(stream, b"0\r\n\r\n").await?;
+    }
+    Ok(())
+}
+
+fn append(out: &mut Vec<u8>, data: &Bytes, chunked: bool) {
+    if chunked {
+        let mut piece = h1::chunk(data);
+        while piece.has_remaining() {
+            let c = piece.chunk();
+            out.extend_from_slice(c);
+            let n = c.len();
+            piece.advance(n);
+        }
+    } else {
+        out.extend_from_slice(data);
+    }
+}
+
+/// A malformed or oversized head: a problem+json answer, then close.
+async fn refuse(gw: &Gateway, stream: &TcpStream, out: &mut Vec<u8>, e: RequestError) {
+    gw.metrics
+        .bad_requests
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let err = match e {
+        RequestError::Malformed(why) => GatewayError::BadRequest(why),
+        RequestError::TooLarge => GatewayError::HeadTooLarge,
+        RequestError::UnknownCoding => GatewayError::NotImplemented("Only the chunked transfer coding is supported."),
+    };
+    let resp = err.into_response(&gw.config.problem_type_base);
+    let (head, mut body) = resp.into_parts();
+    let framing = body
+        .size_hint()
+        .exact()
+        .map_or(ResponseFraming::UntilClose, ResponseFraming::Length);
+    out.clear();
+    h1::write_response_head(out, head.status, &head.headers, framing, Some(b"close"), &http_date());
+    if write_body(stream, out, &mut body, framing).await.is_ok() {
+        linger(stream).await;
+    }
+}
+
+/// Before closing with a request possibly unread: stop sending, then read
+/// and discard for a moment, so that the client gets the answer instead of
+/// a reset for the bytes it is still sending.
+async fn linger(stream: &TcpStream) {
+    let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Write);
+    let drain = async {
+        let mut scratch = [0u8; 8192];
+        let mut left = 256 * 1024usize;
+        loop {
+            if stream.readable().await.is_err() {
+                return;
+            }
+            match stream.try_read(&mut scratch) {
+                Ok(0) => return,
+                Ok(n) => {
+                    left = left.saturating_sub(n);
+                    if left == 0 {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+}
+
+enum Fill {
+    Data,
+    Closed,
+    TimedOut,
+    Stopped,
+}
+
+/// Reads more of a request head into `buf`: at once if bytes are waiting,
+/// else until they arrive, the header timeout passes or (while no request
+/// has started) the listener stops.
+async fn fill(
+    stream: &TcpStream,
+    buf: &mut BytesMut,
+    mut deadline: Pin<&mut Sleep>,
+    stop: &mut watch::Receiver<bool>,
+) -> Fill {
+    if buf.capacity() - buf.len() < 1024 {
+        buf.reserve(4096);
+    }
+    let idle = buf.is_empty();
+    loop {
+        match stream.try_read_buf(buf) {
+            Ok(0) => return Fill::Closed,
+            Ok(_) => return Fill::Data,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(_) => return Fill::Closed,
+        }
+        if idle && *stop.borrow() {
+            return Fill::Stopped;
+        }
+        tokio::select! {
+            biased;
+            ready = stream.readable() => {
+                if ready.is_err() {
+                    return Fill::Closed;
+                }
+            }
+            () = deadline.as_mut() => return Fill::TimedOut,
+            _ = stop.changed(), if idle => return Fill::Stopped,
+        }
+    }
+}
+
+async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match stream.try_write(bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => stream.writable().await?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn write_all_buf(stream: &TcpStream, mut data: impl Buf) -> io::Result<()> {
+    while data.has_remaining() {
+        let mut slices = [io::IoSlice::new(&[]); 4];
+        let n = data.chunks_vectored(&mut slices);
+        match stream.try_write_vectored(&slices[..n]) {
+            Ok(written) => data.advance(written),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => stream.writable().await?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// `Date` value, formatted once a second per thread.
+fn http_date() -> [u8; 29] {
+    use std::cell::Cell;
+    thread_local! {
+        static CACHE: Cell<(u64, [u8; 29])> = const { Cell::new((0, [0; 29])) };
+    }
+    let now = std::time::SystemTime::now();
+    let secs = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    CACHE.with(|c| {
+        let (at, text) = c.get();
+        if at == secs {
+            return text;
+        }
+        let mut fresh = [0u8; 29];
+        let formatted = httpdate::fmt_http_date(now);
+        if formatted.len() == 29 {
+            fresh.copy_from_slice(formatted.as_bytes());
+        }
+        c.set((secs, fresh));
+        fresh
+    })
+}
+
+/// What a request body hands back to its connection when it ends or is
+/// dropped: the read buffer (it may hold the next request already) and
+/// whether the body was read to its end.
+struct Returned {
+    buf: BytesMut,
+    complete: bool,
+}
+
+/// A client's request body, read off the connection's socket as it is
+/// polled.
+struct RequestBody {
+    stream: Arc<TcpStream>,
+    buf: BytesMut,
+    framing: Framing,
+    back: Option<oneshot::Sender<Returned>>,
+}
+
+impl RequestBody {
+    fn give_back(&mut self) {
+        if let Some(back) = self.back.take() {
+            let _ = back.send(Returned {
+                buf: std::mem::take(&mut self.buf),
+                complete: self.framing.is_done(),
+            });
+        }
+    }
+}
+
+impl Drop for RequestBody {
+    fn drop(&mut self) {
+        self.give_back();
+    }
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = &mut *self;
+        if this.back.is_none() {
+            return Poll::Ready(None);
+        }
+        let stream = &this.stream;
+        let polled = ready!(h1::poll_body(&mut this.buf, &mut this.framing, cx, |cx, buf| {
+            read_shared(stream, cx, buf)
+        }));
+        match polled {
+            Ok(Some(data)) => {
+                if this.framing.is_done() {
+                    this.give_back();
+                }
+                Poll::Ready(Some(Ok(Frame::data(data))))
+            }
+            Ok(None) => {
+                this.give_back();
+                Poll::Ready(None)
+            }
+            Err(e) => Poll::Ready(Some(Err(e))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.framing.is_done()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self.framing {
+            Framing::Length(rest) => SizeHint::with_exact(rest),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+/// `poll_read_buf` through a shared socket.
+fn read_shared(stream: &TcpStream, cx: &mut Context<'_>, buf: &mut BytesMut) -> Poll<io::Result<usize>> {
+    loop {
+        ready!(stream.poll_read_ready(cx))?;
+        match stream.try_read_buf(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            other => return Poll::Ready(other),
+        }
+    }
+}
+
+fn is_transient_accept_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock | OutOfMemory
+    ) || e.raw_os_error().is_some_and(|c| c == 23 || c == 24) // ENFILE, EMFILE
+}

@@ -1,0 +1,227 @@
+//! The gateway's own HTTP/1.1 listener at the byte level: raw bytes in, raw
+//! bytes out, so that framing, limits and connection handling are checked
+//! exactly as a hostile or old client would meet them.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tollgate::gateway::GatewayConfig;
+
+use crate::common::*;
+
+async fn gateway_with(config: GatewayConfig) -> (SocketAddr, Upstream) {
+    let up = Upstream::start("up").await;
+    let (gw, _) = new_gateway(config);
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    (start_gateway(Arc::clone(&gw)).await, up)
+}
+
+/// Everything the gateway sends until it closes the connection (or 3 s pass).
+async fn exchange(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    s.write_all(bytes).await.expect("write");
+    read_to_close(&mut s, Duration::from_secs(3)).await
+}
+
+async fn read_to_close(s: &mut TcpStream, limit: Duration) -> String {
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(limit, s.read_to_end(&mut got)).await;
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn get(path: &str, extra: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nhost: gw\r\napikey: {KEY_APP1}\r\n{extra}\r\n")
+}
+
+#[tokio::test]
+async fn pipelined_requests_are_answered_in_order() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let both = format!(
+        "{}{}",
+        get("/petstore/v1/pets/1", ""),
+        get("/petstore/v1/pets/2", "connection: close\r\n")
+    );
+    let out = exchange(addr, both.as_bytes()).await;
+    let first = out.find("/pets/1").expect("first answer");
+    let second = out.find("/pets/2").expect("second answer");
+    assert!(first < second, "{out}");
+    assert_eq!(out.matches("HTTP/1.1 200 OK").count(), 2, "{out}");
+    assert!(out.contains("connection: close"), "the last one says it closes: {out}");
+}
+
+#[tokio::test]
+async fn smuggling_shapes_and_bad_heads_are_refused_and_closed() {
+    let (addr, up) = gateway_with(GatewayConfig::default()).await;
+    let cases: [(&str, &str); 6] = [
+        (
+            "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
+            "HTTP/1.1 400 ",
+        ),
+        (
+            "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\ncontent-length: 4\r\ncontent-length: 5\r\n\r\nabcd",
+            "HTTP/1.1 400 ",
+        ),
+        (
+            "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\ncontent-length: -4\r\n\r\n",
+            "HTTP/1.1 400 ",
+        ),
+        (
+            "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\ntransfer-encoding: gzip\r\n\r\n",
+            "HTTP/1.1 501 ",
+        ),
+        ("GET /a b c HTTP/1.1\r\nhost: gw\r\n\r\n", "HTTP/1.1 400 "),
+        ("NOT HTTP\r\n\r\n", "HTTP/1.1 400 "),
+    ];
+    for (raw, status) in cases {
+        let out = exchange(addr, raw.as_bytes()).await;
+        assert!(out.starts_with(status), "{raw:?} → {out}");
+        assert!(out.contains("content-type: application/problem+json"), "{out}");
+        assert!(out.contains("connection: close"), "{out}");
+    }
+    let huge = format!(
+        "GET /petstore/v1/pets/1 HTTP/1.1\r\nhost: gw\r\nx-big: {}\r\n\r\n",
+        "a".repeat(70 * 1024)
+    );
+    let out = exchange(addr, huge.as_bytes()).await;
+    assert!(out.starts_with("HTTP/1.1 431 "), "{out}");
+    let many: String = (0..150).map(|i| format!("x-{i}: 1\r\n")).collect();
+    let out = exchange(addr, format!("GET / HTTP/1.1\r\nhost: gw\r\n{many}\r\n").as_bytes()).await;
+    assert!(out.starts_with("HTTP/1.1 431 "), "{out}");
+    assert_eq!(up.hits(), 0, "nothing reached the upstream");
+}
+
+#[tokio::test]
+async fn chunked_request_bodies_are_decoded_and_the_connection_goes_on() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let raw = format!(
+        "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\napikey: {KEY_APP1}\r\ntransfer-encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nx-t: 1\r\n\r\n{}",
+        get("/petstore/v1/pets/9", "connection: close\r\n")
+    );
+    let out = exchange(addr, raw.as_bytes()).await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(out.contains("\r\n\r\n11"), "the upstream got 11 bytes: {out}");
+    assert!(
+        out.contains("/pets/9"),
+        "the next request on the connection was served: {out}"
+    );
+}
+
+#[tokio::test]
+async fn http_1_0_clients_get_what_they_asked_for() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let out = exchange(
+        addr,
+        format!("GET /petstore/v1/pets/1 HTTP/1.0\r\napikey: {KEY_APP1}\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(
+        out.contains("connection: close"),
+        "1.0 without keep-alive closes: {out}"
+    );
+    assert!(!out.contains("transfer-encoding"), "{out}");
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let req = format!("GET /petstore/v1/pets/1 HTTP/1.0\r\napikey: {KEY_APP1}\r\nconnection: keep-alive\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = vec![0u8; 8192];
+    let n = tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf))
+        .await
+        .expect("answer")
+        .expect("read");
+    let first = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(first.contains("connection: keep-alive"), "{first}");
+    s.write_all(req.as_bytes())
+        .await
+        .expect("second request on the same connection");
+    let n = tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf))
+        .await
+        .expect("answer")
+        .expect("read");
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200 OK"));
+}
+
+#[tokio::test]
+async fn expect_100_continue_is_answered_before_the_body() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\napikey: {KEY_APP1}\r\ncontent-length: 4\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).await.expect("head");
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf))
+        .await
+        .expect("interim answer")
+        .expect("read");
+    assert_eq!(&buf[..n], b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(b"data").await.expect("body");
+    let out = read_to_close(&mut s, Duration::from_secs(3)).await;
+    assert!(
+        out.starts_with("HTTP/1.1 200 OK") && out.ends_with("\r\n\r\n4"),
+        "{out}"
+    );
+}
+
+/// A request refused before its body was read: the answer still arrives
+/// (no reset), and the connection closes.
+#[tokio::test]
+async fn an_unread_body_closes_the_connection_after_the_answer() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    s.write_all(b"POST /petstore/v1/upload HTTP/1.1\r\nhost: gw\r\ncontent-length: 1000000\r\n\r\n")
+        .await
+        .expect("head");
+    // Keep sending body bytes the gateway will never want.
+    let _ = s.write_all(&vec![b'x'; 200_000]).await;
+    let out = read_to_close(&mut s, Duration::from_secs(3)).await;
+    assert!(out.starts_with("HTTP/1.1 401 "), "{out}");
+    assert!(out.contains("connection: close"), "{out}");
+}
+
+#[tokio::test]
+async fn slow_and_idle_clients_are_cut_off_by_the_header_timeout() {
+    let config = GatewayConfig {
+        header_read_timeout: Duration::from_millis(300),
+        ..GatewayConfig::default()
+    };
+    let (addr, _up) = gateway_with(config).await;
+    // Half a head, then nothing.
+    let mut slow = TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /petstore/v1/pets/1 HTTP/1.1\r\nhost: g")
+        .await
+        .expect("write");
+    let out = read_to_close(&mut slow, Duration::from_secs(3)).await;
+    assert!(out.is_empty(), "closed without an answer: {out}");
+    // An idle keep-alive connection after one answer.
+    let mut idle = TcpStream::connect(addr).await.expect("connect");
+    idle.write_all(get("/petstore/v1/pets/1", "").as_bytes())
+        .await
+        .expect("write");
+    let started = std::time::Instant::now();
+    let out = read_to_close(&mut idle, Duration::from_secs(3)).await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "closed by the timeout, not the test's limit"
+    );
+}
+
+#[tokio::test]
+async fn head_answers_keep_their_length_and_carry_no_body() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let raw = format!(
+        "HEAD /petstore/v1/pets/1 HTTP/1.1\r\nhost: gw\r\napikey: {KEY_APP1}\r\n\r\n{}",
+        get("/petstore/v1/pets/2", "connection: close\r\n")
+    );
+    let out = exchange(addr, raw.as_bytes()).await;
+    let (head_answer, rest) = out.split_once("\r\n\r\n").expect("a head");
+    assert!(head_answer.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(head_answer.contains("content-length: "), "{head_answer}");
+    assert!(
+        rest.starts_with("HTTP/1.1 200 OK"),
+        "the next answer follows at once: {rest}"
+    );
+}
