@@ -39,7 +39,16 @@ fn main() -> ExitCode {
         eprintln!("tollgate: {e:#}");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // One worker (TOKIO_WORKER_THREADS=1, as when a gateway node is pinned to
+    // one core) needs no work-stealing scheduler: the single-threaded runtime
+    // parks and wakes with less work per event.
+    let single = std::env::var("TOKIO_WORKER_THREADS").is_ok_and(|n| n.trim() == "1");
+    let mut builder = if single {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("tollgate: cannot start the async runtime: {e}");

@@ -372,9 +372,15 @@ async fn fill(
     }
     let idle = buf.is_empty();
     loop {
+        let spare = buf.capacity() - buf.len();
         match stream.try_read_buf(buf) {
             Ok(0) => return Fill::Closed,
-            Ok(_) => return Fill::Data,
+            Ok(n) => {
+                if n < spare {
+                    drained(stream);
+                }
+                return Fill::Data;
+            }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             Err(_) => return Fill::Closed,
         }
@@ -515,12 +521,26 @@ impl http_body::Body for RequestBody {
     }
 }
 
+/// After a read that did not fill the buffer the socket is empty: forget its
+/// readiness without the `EAGAIN` read that would otherwise find out (what
+/// tokio's `AsyncRead` does for a short read, and `try_read` does not).
+fn drained(stream: &TcpStream) {
+    let _ = stream.try_io(tokio::io::Interest::READABLE, || {
+        Err::<(), _>(io::Error::from(io::ErrorKind::WouldBlock))
+    });
+}
+
 /// `poll_read_buf` through a shared socket.
 fn read_shared(stream: &TcpStream, cx: &mut Context<'_>, buf: &mut BytesMut) -> Poll<io::Result<usize>> {
     loop {
         ready!(stream.poll_read_ready(cx))?;
+        let spare = buf.capacity() - buf.len();
         match stream.try_read_buf(buf) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Ok(n) if n > 0 && n < spare => {
+                drained(stream);
+                return Poll::Ready(Ok(n));
+            }
             other => return Poll::Ready(other),
         }
     }

@@ -22,11 +22,15 @@ struct Server {
 }
 
 impl Server {
+    /// The binary on `db`; `TOKIO_WORKER_THREADS=1` (the single-threaded
+    /// runtime a pinned gateway node runs on), so that this runtime is the
+    /// one these end-to-end checks cover.
     fn start(db: &TestDb) -> Server {
         let mut child = Command::new(BIN)
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("TOKIO_WORKER_THREADS", "1")
             .env("DATABASE_URL", &db.url)
             .env("TOLLGATE_LISTEN", "127.0.0.1:0")
             .env("TOLLGATE_GATEWAY_LISTEN", "127.0.0.1:0")
