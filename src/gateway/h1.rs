@@ -16,6 +16,7 @@
 //! connection is not reused.
 
 use std::io;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -28,7 +29,7 @@ use tokio::net::TcpStream;
 /// Largest response head accepted (status line and header fields).
 pub const MAX_HEAD: usize = 64 * 1024;
 /// Most header fields accepted in a response head.
-pub const MAX_HEADERS: usize = 128;
+pub const MAX_HEADERS: usize = 100;
 /// Longest chunk-size line (with extensions) and largest trailer section.
 const MAX_CHUNK_LINE: usize = 4096;
 const MAX_TRAILERS: usize = 16 * 1024;
@@ -363,9 +364,10 @@ pub fn write_framing(out: &mut Vec<u8>, method: &Method, framing: RequestFraming
 /// (except a `Connection` that names other fields: the gateway's hop-by-hop
 /// filter removes those).
 fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<ResponseHead>> {
-    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut parsed = httparse::Response::new(&mut slots);
-    let len = match parsed.parse(buf) {
+    let mut slots = [const { MaybeUninit::uninit() }; MAX_HEADERS];
+    let mut parsed = httparse::Response::new(&mut []);
+    let parser = httparse::ParserConfig::default();
+    let len = match parser.parse_response_with_uninit_headers(&mut parsed, buf, &mut slots) {
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => return Err(invalid("too many response header fields")),
@@ -557,9 +559,9 @@ pub enum RequestError {
 /// `Content-Length` and `Transfer-Encoding`, conflicting lengths, a coding
 /// list not ending in `chunked`.
 pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
-    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut parsed = httparse::Request::new(&mut slots);
-    let len = match parsed.parse(buf) {
+    let mut slots = [const { MaybeUninit::uninit() }; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut []);
+    let len = match parsed.parse_with_uninit_headers(buf, &mut slots) {
         Ok(httparse::Status::Complete(len)) => len,
         Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => return Err(RequestError::TooLarge),
         Ok(httparse::Status::Partial) => return Ok(None),

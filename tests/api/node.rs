@@ -48,37 +48,31 @@ async fn until(node: &str, path: &str, key: &str, want: u16) -> Duration {
     }
 }
 
-#[tokio::test]
-async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
-    let app = TestApp::spawn().await;
-    let upstream = Upstream::start("n").await;
-    let root = app.admin().await;
-    let (_, pat, _) = root
-        .call(Method::POST, "/api/v1/me/tokens", Some(json!({"name": "node"})))
-        .await;
-    let token = pat["secret"].as_str().unwrap().to_owned();
-
+/// A `tollgate gateway` process following `control_plane`, once its
+/// `/readyz` answers 200 (its first snapshot is loaded); returns its URL.
+async fn start_node(control_plane: &str, token: &str, name: &str, env: &[(&str, &str)]) -> (NodeProcess, String) {
     let port = free_port();
     let node = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .args([
-            "gateway",
-            "--control-plane",
-            &app.base,
-            "--token",
-            &token,
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--name",
-            "test-node",
-        ])
-        .env("TOLLGATE_LOG", "warn")
-        .env("TOLLGATE_USAGE_FLUSH_INTERVAL", "100ms")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _guard = NodeProcess(child);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    cmd.args([
+        "gateway",
+        "--control-plane",
+        control_plane,
+        "--token",
+        token,
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--name",
+        name,
+    ])
+    .env("TOLLGATE_LOG", "warn")
+    .env("TOLLGATE_USAGE_FLUSH_INTERVAL", "100ms")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let guard = NodeProcess(cmd.spawn().unwrap());
     let started = Instant::now();
     loop {
         if let Ok(r) = reqwest::get(format!("{node}/readyz")).await
@@ -89,6 +83,83 @@ async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
         assert!(started.elapsed() < Duration::from_secs(30), "node never became ready");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    (guard, node)
+}
+
+async fn operator_token(app: &TestApp) -> String {
+    let root = app.admin().await;
+    let (_, pat, _) = root
+        .call(Method::POST, "/api/v1/me/tokens", Some(json!({"name": "node"})))
+        .await;
+    pat["secret"].as_str().unwrap().to_owned()
+}
+
+/// Two separate gateway processes sharing Redis: under concurrent load,
+/// together they admit exactly the plan's quota.
+#[tokio::test]
+async fn two_node_processes_sharing_redis_admit_exactly_the_quota() {
+    let Ok(redis) = std::env::var("TOLLGATE_TEST_REDIS_URL") else {
+        eprintln!(
+            "two_node_processes_sharing_redis_admit_exactly_the_quota DID NOT RUN: set TOLLGATE_TEST_REDIS_URL (.ci/run does)"
+        );
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let upstream = Upstream::start("r").await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    let quota = crate::gateway::plan(
+        &publisher,
+        &org,
+        json!({"name": "Fifty", "quota": {"requests": 50, "period": "day"}}),
+    )
+    .await;
+    let api = publish_api(&publisher, &org, "/pair", &quota, json!([{"url": upstream.url}])).await;
+    let dev = app.developer("pair@example.org").await;
+    let (_, key, _) = subscribed_key(&dev, &api, &quota).await;
+    // Both nodes start after the key exists: their first snapshot has it.
+    let token = operator_token(&app).await;
+    let env = [("TOLLGATE_REDIS_URL", redis.as_str())];
+    let (_a, node_a) = start_node(&app.base, &token, "pair-a", &env).await;
+    let (_b, node_b) = start_node(&app.base, &token, "pair-b", &env).await;
+
+    let client = reqwest::Client::new();
+    let mut calls = Vec::new();
+    for i in 0..200 {
+        let node = if i % 2 == 0 { node_a.clone() } else { node_b.clone() };
+        let (client, key) = (client.clone(), key.clone());
+        calls.push(tokio::spawn(async move {
+            let r = client
+                .get(format!("{node}/pair/v1/items/1"))
+                .header("apikey", key)
+                .send()
+                .await
+                .unwrap();
+            (i % 2, r.status().as_u16())
+        }));
+    }
+    let mut admitted = [0, 0];
+    for c in calls {
+        match c.await.unwrap() {
+            (node, 200) => admitted[node] += 1,
+            (_, 429) => {}
+            (_, other) => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(
+        admitted[0] + admitted[1],
+        50,
+        "two gateway processes sharing Redis admit exactly the quota: {admitted:?}"
+    );
+    assert!(admitted[0] > 0 && admitted[1] > 0, "both nodes served: {admitted:?}");
+}
+
+#[tokio::test]
+async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
+    let app = TestApp::spawn().await;
+    let upstream = Upstream::start("n").await;
+    let token = operator_token(&app).await;
+
+    let (_guard, node) = start_node(&app.base, &token, "test-node", &[]).await;
 
     let (org, _, publisher, _) = app.org_with_members("acme").await;
     let plan = crate::publisher::first_plan(&publisher, &org).await;
@@ -134,6 +205,7 @@ async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
             200
         );
     }
+    let root = app.admin().await;
     let (_, status, _) = root.get("/api/v1/gateway/status").await;
     let revision = status["revision"].as_i64().unwrap();
     let ours = status["nodes"]
