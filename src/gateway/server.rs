@@ -158,7 +158,8 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
         let body = if framing.is_done() {
             Body::empty()
         } else {
-            if expects_continue && write_all(&stream, b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
+            let interim = expects_continue && version == Version::HTTP_11;
+            if interim && write_all(&stream, b"HTTP/1.1 100 Continue\r\n\r\n").await.is_err() {
                 return;
             }
             let (back, rx) = oneshot::channel();
@@ -178,7 +179,11 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
         }
         let req = Request::from_parts(parts, body);
         let resp = match own_path(&gw, req.uri().path()) {
-            Some(resp) => resp,
+            Some(resp) => {
+                // Its body (if any) goes back unread before the answer.
+                drop(req);
+                resp
+            }
             None => gw.process(req, Some(peer)).await,
         };
 

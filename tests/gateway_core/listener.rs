@@ -225,3 +225,23 @@ async fn head_answers_keep_their_length_and_carry_no_body() {
         "the next answer follows at once: {rest}"
     );
 }
+
+/// The listener's own paths do not read a request body: it is given back
+/// unread, the connection closes after the answer instead of misreading the
+/// body as the next request.
+#[tokio::test]
+async fn a_body_sent_to_an_own_path_is_not_taken_for_a_request() {
+    let (addr, _up) = gateway_with(GatewayConfig::default()).await;
+    let raw = format!(
+        "POST /healthz HTTP/1.1\r\nhost: gw\r\ncontent-length: 42\r\n\r\n{}",
+        get("/petstore/v1/pets/1", "")
+    );
+    let out = exchange(addr, raw.as_bytes()).await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert!(out.contains("connection: close"), "{out}");
+    assert_eq!(
+        out.matches("HTTP/1.1").count(),
+        1,
+        "the body was not served as a request: {out}"
+    );
+}
