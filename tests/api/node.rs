@@ -137,20 +137,23 @@ async fn two_node_processes_sharing_redis_admit_exactly_the_quota() {
             (i % 2, r.status().as_u16())
         }));
     }
-    let mut admitted = [0, 0];
+    // Which node wins the race for the quota varies; that each node answered
+    // all of its calls, and the total admitted is exact, does not.
+    let (mut admitted, mut answered) = (0, [0, 0]);
     for c in calls {
-        match c.await.unwrap() {
-            (node, 200) => admitted[node] += 1,
-            (_, 429) => {}
-            (_, other) => panic!("unexpected {other}"),
+        let (node, status) = c.await.unwrap();
+        answered[node] += 1;
+        match status {
+            200 => admitted += 1,
+            429 => {}
+            other => panic!("unexpected {other}"),
         }
     }
+    assert_eq!(answered, [100, 100], "each process answered its share");
     assert_eq!(
-        admitted[0] + admitted[1],
-        50,
-        "two gateway processes sharing Redis admit exactly the quota: {admitted:?}"
+        admitted, 50,
+        "two gateway processes sharing Redis admit exactly the quota"
     );
-    assert!(admitted[0] > 0 && admitted[1] > 0, "both nodes served: {admitted:?}");
 }
 
 #[tokio::test]
