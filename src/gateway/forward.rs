@@ -51,23 +51,13 @@ pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
 static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
 
-/// How to reach upstreams: shared by all APIs with the same connect timeout.
+/// How an API reaches its upstreams; the connection pools themselves live in
+/// the [`Target`]s (one per endpoint, kept across swaps with the balancer).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientSettings {
     pub connect_timeout: Duration,
     pub pool_idle_timeout: Duration,
     pub pool_max_idle_per_host: usize,
-}
-
-/// What requests are sent with; the connection pools themselves live in the
-/// [`Target`]s (one per endpoint, kept across swaps with the balancer).
-#[derive(Debug, Clone)]
-pub struct HttpClient {
-    settings: ClientSettings,
-}
-
-pub fn build_client(settings: ClientSettings) -> HttpClient {
-    HttpClient { settings }
 }
 
 struct Idle {
@@ -240,14 +230,14 @@ pub struct Rewrite<'a> {
 /// `target` and waits for the response head for at most `deadline`
 /// (connecting included).
 pub async fn send(
-    client: &HttpClient,
+    client: &ClientSettings,
     target: &Target,
     parts: &request::Parts,
     rewrite: &Rewrite<'_>,
     body: Body,
     deadline: Duration,
 ) -> Result<Response<UpstreamBody>, UpstreamFailure> {
-    match tokio::time::timeout(deadline, exchange(&client.settings, target, parts, rewrite, body)).await {
+    match tokio::time::timeout(deadline, exchange(client, target, parts, rewrite, body)).await {
         Err(_) => Err(UpstreamFailure::Timeout),
         Ok(r) => r,
     }
@@ -498,29 +488,13 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap, keep_upgrade: bool) {
         None
     };
     if found & CONN != 0 {
-        // Cheap clones (shared bytes) so the map can be edited meanwhile.
-        let mut first = [None, None];
-        let mut more = Vec::new();
-        for (i, v) in headers.get_all(CONNECTION).iter().enumerate() {
-            match first.get_mut(i) {
-                Some(slot) => *slot = Some(v.clone()),
-                None => more.push(v.clone()),
-            }
-        }
-        for v in first.iter().flatten().chain(more.iter()) {
-            let Ok(s) = v.to_str() else { continue };
-            for token in s.split(',').map(str::trim) {
-                // `close`/`keep-alive` are options, not names; the fixed list goes below.
-                if token.is_empty()
-                    || token.eq_ignore_ascii_case("close")
-                    || token.eq_ignore_ascii_case("keep-alive")
-                    || token.eq_ignore_ascii_case("upgrade")
-                {
-                    continue;
-                }
-                // By `&str`: parsed on the stack, nothing allocated.
-                headers.remove(token);
-            }
+        // Owned names, so that the map can be edited meanwhile.
+        let named: Vec<HeaderName> = connection_named(headers)
+            .into_iter()
+            .filter_map(|n| HeaderName::from_bytes(n.as_bytes()).ok())
+            .collect();
+        for name in named {
+            headers.remove(name);
         }
         headers.remove(CONNECTION);
     }

@@ -201,9 +201,7 @@ impl Connection {
             let written = match framing {
                 RequestFraming::Chunked => {
                     let mut size = [0u8; 18];
-                    let n = write_chunk_size(data.len(), &mut size);
-                    let mut framed = (&size[..n]).chain(&data[..]).chain(&b"\r\n"[..]);
-                    self.io.write_all_buf(&mut framed).await
+                    self.io.write_all_buf(&mut chunk(&mut size, &data)).await
                 }
                 RequestFraming::Length(declared) => {
                     sent += data.len() as u64;
@@ -709,13 +707,11 @@ pub fn write_response_head(
     out.extend_from_slice(b"\r\n");
 }
 
-/// One chunk of a chunked body: `{size:x}\r\n{data}\r\n`, as a buffer
-/// for one vectored write.
-pub fn chunk(data: &Bytes) -> impl Buf + '_ {
-    let mut size = [0u8; 18];
-    let n = write_chunk_size(data.len(), &mut size);
-    let prefix = Bytes::copy_from_slice(&size[..n]);
-    prefix.chain(&data[..]).chain(&b"\r\n"[..])
+/// One chunk of a chunked body, `{size:x}\r\n{data}\r\n`, as a buffer for
+/// one vectored write (the size line goes into `size`: nothing allocated).
+pub fn chunk<'a>(size: &'a mut [u8; 18], data: &'a [u8]) -> impl Buf + 'a {
+    let n = write_chunk_size(data.len(), size);
+    (&size[..n]).chain(data).chain(&b"\r\n"[..])
 }
 
 /// Where a chunked body's decoder stands.

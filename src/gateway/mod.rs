@@ -67,7 +67,9 @@ pub use crate::gateway::snapshot::{
 };
 
 use crate::gateway::cors::CorsPolicy;
-use crate::gateway::forward::{ClientUpgrade, CountingBody, HttpClient, MeteredBody, RawUpgrade, Target, X_REQUEST_ID};
+use crate::gateway::forward::{
+    ClientSettings, ClientUpgrade, CountingBody, MeteredBody, RawUpgrade, Target, X_REQUEST_ID,
+};
 use crate::gateway::meter::Usage;
 use crate::gateway::metrics::{ApiMetrics, Metrics};
 
@@ -136,7 +138,7 @@ struct ApiRt {
     cors: Option<CorsPolicy>,
     sunset: Option<HeaderValue>,
     metrics: Arc<ApiMetrics>,
-    client: HttpClient,
+    client: ClientSettings,
     /// Connect + response timeout: the longest wait for a response head.
     deadline: Duration,
 }
@@ -167,8 +169,6 @@ pub struct Gateway {
     limiter: Arc<dyn Limiter>,
     meter: Arc<Meter>,
     config: GatewayConfig,
-    /// One pooled client per distinct connect timeout (ms).
-    clients: Mutex<HashMap<u64, HttpClient>>,
     metrics: Metrics,
     swap_lock: Mutex<()>,
     instance: u64,
@@ -211,7 +211,6 @@ impl Gateway {
             limiter,
             meter: Arc::new(Meter::new(config.meter_shards, instance)),
             config,
-            clients: Mutex::new(HashMap::new()),
             metrics: Metrics::default(),
             swap_lock: Mutex::new(()),
             instance,
@@ -257,7 +256,11 @@ impl Gateway {
                 cors: CorsPolicy::new(&api.cors),
                 sunset,
                 metrics: self.metrics.for_api(&api.id),
-                client: self.client_for(api.connect_timeout()),
+                client: ClientSettings {
+                    connect_timeout: api.connect_timeout(),
+                    pool_idle_timeout: self.config.pool_idle_timeout,
+                    pool_max_idle_per_host: self.config.pool_max_idle_per_host,
+                },
                 deadline: api.connect_timeout().saturating_add(api.response_timeout()),
             }));
         }
@@ -298,21 +301,6 @@ impl Gateway {
             targets,
             balancer: Balancer::new(&weights, self.config.health),
         }
-    }
-
-    fn client_for(&self, connect_timeout: Duration) -> HttpClient {
-        let ms = u64::try_from(connect_timeout.as_millis()).unwrap_or(u64::MAX);
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
-        clients
-            .entry(ms)
-            .or_insert_with(|| {
-                forward::build_client(forward::ClientSettings {
-                    connect_timeout,
-                    pool_idle_timeout: self.config.pool_idle_timeout,
-                    pool_max_idle_per_host: self.config.pool_max_idle_per_host,
-                })
-            })
-            .clone()
     }
 
     /// The snapshot currently served.

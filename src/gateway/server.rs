@@ -280,7 +280,8 @@ async fn write_body(
             continue;
         }
         if chunked {
-            write_all_buf(stream, h1::chunk(&data)).await?;
+            let mut size = [0u8; 18];
+            write_all_buf(stream, h1::chunk(&mut size, &data)).await?;
         } else {
             write_all(stream, &data).await?;
         }
@@ -293,7 +294,8 @@ async fn write_body(
 
 fn append(out: &mut Vec<u8>, data: &Bytes, chunked: bool) {
     if chunked {
-        let mut piece = h1::chunk(data);
+        let mut size = [0u8; 18];
+        let mut piece = h1::chunk(&mut size, data);
         while piece.has_remaining() {
             let c = piece.chunk();
             out.extend_from_slice(c);
