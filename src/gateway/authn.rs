@@ -20,8 +20,9 @@ use std::hash::BuildHasher;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use http::header::AUTHORIZATION;
-use http::{HeaderMap, HeaderName};
+use http::HeaderName;
+
+use crate::gateway::fields::Fields;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
@@ -368,13 +369,12 @@ pub fn authenticate<'s>(
     snapshot: &'s Snapshot,
     jwt: &JwtVerifier,
     key_cache: &KeyCache,
-    headers: &HeaderMap,
+    fields: &Fields,
     key_headers: &[HeaderName],
     now_ms: i64,
 ) -> Result<Principal<'s>, AuthFailure> {
     for (idx, name) in key_headers.iter().enumerate() {
-        let Some(value) = headers.get(name) else { continue };
-        let key = value.as_bytes();
+        let Some(key) = fields.get(name.as_str()) else { continue };
         let now_secs = u64::try_from(now_ms.div_euclid(1000)).unwrap_or(0);
         let (digest, cached) = match key_cache.get(key, now_secs) {
             Some(digest) => (digest, true),
@@ -394,7 +394,7 @@ pub fn authenticate<'s>(
             source: CredentialSource::ApiKeyHeader(idx),
         });
     }
-    if let Some(token) = bearer_token(headers) {
+    if let Some(token) = bearer_token(fields) {
         let verified = jwt.verify(&snapshot.jwt, token, now_ms)?;
         return Ok(Principal {
             application_id: Ident::Shared(verified.application_id),
@@ -415,8 +415,8 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive).
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+pub fn bearer_token(fields: &Fields) -> Option<&str> {
+    let value = std::str::from_utf8(fields.get("authorization")?).ok()?;
     let (scheme, token) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return None;
@@ -430,6 +430,7 @@ mod tests {
     use super::*;
     use crate::gateway::snapshot::KeyEntry;
     use http::HeaderValue;
+    use http::header::AUTHORIZATION;
     use std::sync::Arc;
 
     fn snap() -> Snapshot {
@@ -453,6 +454,10 @@ mod tests {
         s
     }
 
+    fn f(h: &http::HeaderMap) -> Fields {
+        Fields::from_map(h)
+    }
+
     fn names() -> Vec<HeaderName> {
         vec![HeaderName::from_static("apikey"), HeaderName::from_static("x-api-key")]
     }
@@ -464,35 +469,38 @@ mod tests {
         // Without a cache, and with one (each call twice: the second is a hit).
         for cache in [KeyCache::new(0), KeyCache::new(64)] {
             for _ in 0..2 {
-                let mut h = HeaderMap::new();
-                assert_eq!(authenticate(&s, &v, &cache, &h, &names(), 0), Err(AuthFailure::Missing));
+                let mut h = http::HeaderMap::new();
+                assert_eq!(
+                    authenticate(&s, &v, &cache, &f(&h), &names(), 0),
+                    Err(AuthFailure::Missing)
+                );
                 h.insert("x-api-key", HeaderValue::from_static("good"));
-                let p = authenticate(&s, &v, &cache, &h, &names(), 0).expect("valid key");
+                let p = authenticate(&s, &v, &cache, &f(&h), &names(), 0).expect("valid key");
                 assert_eq!(p.application_id, "app1");
                 assert_eq!(p.source, CredentialSource::ApiKeyHeader(1));
                 h.insert("apikey", HeaderValue::from_static("old"));
                 assert_eq!(
-                    authenticate(&s, &v, &cache, &h, &names(), 999).map(|p| p.source),
+                    authenticate(&s, &v, &cache, &f(&h), &names(), 999).map(|p| p.source),
                     Ok(CredentialSource::ApiKeyHeader(0))
                 );
                 // A cached key expires all the same.
                 assert_eq!(
-                    authenticate(&s, &v, &cache, &h, &names(), 1_000),
+                    authenticate(&s, &v, &cache, &f(&h), &names(), 1_000),
                     Err(AuthFailure::ExpiredKey)
                 );
                 h.insert("apikey", HeaderValue::from_static("nope"));
                 assert_eq!(
-                    authenticate(&s, &v, &cache, &h, &names(), 0),
+                    authenticate(&s, &v, &cache, &f(&h), &names(), 0),
                     Err(AuthFailure::UnknownKey)
                 );
             }
         }
         let cache = KeyCache::new(64);
-        let mut h = HeaderMap::new();
+        let mut h = http::HeaderMap::new();
         h.insert("apikey", HeaderValue::from_static("good"));
-        authenticate(&s, &v, &cache, &h, &names(), 0).expect("valid key");
+        authenticate(&s, &v, &cache, &f(&h), &names(), 0).expect("valid key");
         h.insert("apikey", HeaderValue::from_static("guess"));
-        let _ = authenticate(&s, &v, &cache, &h, &names(), 0);
+        let _ = authenticate(&s, &v, &cache, &f(&h), &names(), 0);
         assert_eq!(cache.len(), 1, "only accepted keys are cached");
         // A key revoked by the next snapshot: that snapshot comes with a new
         // cache, and this one never answers for a key the snapshot lacks.
@@ -500,7 +508,7 @@ mod tests {
         revoked.keys.remove(&Snapshot::hash_key("good"));
         h.insert("apikey", HeaderValue::from_static("good"));
         assert_eq!(
-            authenticate(&revoked, &v, &cache, &h, &names(), 0),
+            authenticate(&revoked, &v, &cache, &f(&h), &names(), 0),
             Err(AuthFailure::UnknownKey)
         );
     }
@@ -514,17 +522,17 @@ mod tests {
 
     #[test]
     fn bearer_parsing() {
-        let mut h = HeaderMap::new();
+        let mut h = http::HeaderMap::new();
         h.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&h), None);
+        assert_eq!(bearer_token(&f(&h)), None);
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer  a.b.c "));
-        assert_eq!(bearer_token(&h), Some("a.b.c"));
+        assert_eq!(bearer_token(&f(&h)), Some("a.b.c"));
         h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer_token(&h), None);
+        assert_eq!(bearer_token(&f(&h)), None);
         let s = snap();
         h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer not-a-jwt"));
         assert!(matches!(
-            authenticate(&s, &JwtVerifier::default(), &KeyCache::new(0), &h, &names(), 0),
+            authenticate(&s, &JwtVerifier::default(), &KeyCache::new(0), &f(&h), &names(), 0),
             Err(AuthFailure::InvalidToken(_))
         ));
     }

@@ -9,8 +9,7 @@
 use axum::body::Body;
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
-    VARY,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, VARY,
 };
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
@@ -85,7 +84,7 @@ impl CorsPolicy {
         &self,
         origin: &HeaderValue,
         path_methods: &HeaderValue,
-        request_headers: &HeaderMap,
+        asked_headers: Option<HeaderValue>,
     ) -> Response<Body> {
         let mut resp = Response::new(Body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;
@@ -96,8 +95,8 @@ impl CorsPolicy {
             self.allow_methods.clone().unwrap_or_else(|| path_methods.clone()),
         );
         if self.any_header {
-            if let Some(asked) = request_headers.get(ACCESS_CONTROL_REQUEST_HEADERS) {
-                h.insert(ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+            if let Some(asked) = asked_headers {
+                h.insert(ACCESS_CONTROL_ALLOW_HEADERS, asked);
             }
         } else if let Some(v) = &self.allow_headers {
             h.insert(ACCESS_CONTROL_ALLOW_HEADERS, v.clone());
@@ -148,7 +147,7 @@ mod tests {
         let origin = HeaderValue::from_static("https://app.example");
         assert!(p.allows(&origin));
         assert!(!p.allows(&HeaderValue::from_static("https://evil.example")));
-        let resp = p.preflight(&origin, &HeaderValue::from_static("GET"), &HeaderMap::new());
+        let resp = p.preflight(&origin, &HeaderValue::from_static("GET"), None);
         assert_eq!(resp.status(), 204);
         let h = resp.headers();
         assert_eq!(h[ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example");

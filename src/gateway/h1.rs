@@ -21,10 +21,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::{Buf, Bytes, BytesMut};
-use http::header::CONTENT_LENGTH;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
+use http::{HeaderMap, Method, StatusCode, Version};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
+
+use crate::gateway::fields::{Fields, is, span};
 
 /// Largest response head accepted (status line and header fields).
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -75,7 +76,8 @@ impl Framing {
 pub struct ResponseHead {
     pub status: StatusCode,
     pub version: Version,
-    pub headers: HeaderMap,
+    /// The end-to-end fields, as received (framing fields included).
+    pub fields: Fields,
     pub framing: Framing,
     /// The connection may carry another request once the body has ended.
     pub keep_alive: bool,
@@ -357,10 +359,10 @@ pub fn write_framing(out: &mut Vec<u8>, method: &Method, framing: RequestFraming
 }
 
 /// Parses one response head off the front of `buf`; `Ok(None)` when more
-/// bytes are needed. Framing and connection headers are read here, straight
-/// off the parsed slices, and hop-by-hop fields are left out of the map
-/// (except a `Connection` that names other fields: the gateway's hop-by-hop
-/// filter removes those).
+/// bytes are needed. Framing and connection fields are read here, straight
+/// off the parsed slices; what is passed on ([`ResponseHead::fields`])
+/// leaves out every hop-by-hop field (RFC 9110 §7.6.1: the fixed list,
+/// `Proxy-*`, whatever `Connection` names), except `Upgrade` on a `101`.
 fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<ResponseHead>> {
     let mut slots = [const { MaybeUninit::uninit() }; MAX_HEADERS];
     let mut parsed = httparse::Response::new(&mut []);
@@ -380,29 +382,33 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
     } else {
         Version::HTTP_11
     };
-    // Offsets into the head of the fields to keep, so that their values can
-    // share its bytes once frozen.
+    // The fields to keep, as ranges of the head (shared once frozen).
     let base = buf.as_ptr() as usize;
-    let mut spans: [Span; MAX_HEADERS] = [(0, 0, 0, 0); MAX_HEADERS];
-    let mut kept = 0;
+    let mut spans = Vec::with_capacity(parsed.headers.len());
     let mut wire = WireFacts {
         switching: status == StatusCode::SWITCHING_PROTOCOLS,
         ..WireFacts::default()
     };
     for h in parsed.headers.iter() {
-        if !wire.note(h.name.as_bytes(), h.value)? {
-            continue;
+        if wire.note(h.name.as_bytes(), h.value)? {
+            spans.push(span(base, h.name.as_bytes(), h.value));
         }
-        spans[kept] = span(base, h.name, h.value);
-        kept += 1;
     }
     let head = buf.split_to(len).freeze();
-    let mut headers = header_map(&head, &spans[..kept]).ok_or_else(|| invalid("bad header field"))?;
-    let (framing, must_close) = wire.framing(status, method);
-    if wire.chunked.is_some() {
-        // Transfer-Encoding wins; a Content-Length beside it is wrong.
-        headers.remove(CONTENT_LENGTH);
+    let mut fields = Fields::new(head, spans);
+    if wire.names_fields {
+        // Hop-by-hop by declaration: what `Connection` names (the field was
+        // kept only to be read here).
+        let named: Vec<Vec<u8>> = connection_named(fields.get_all("connection"))
+            .map(<[u8]>::to_vec)
+            .collect();
+        fields.retain(|name, _| !is(name, "connection") && !named.iter().any(|n| name.eq_ignore_ascii_case(n)));
     }
+    if wire.chunked.is_some() && wire.length.is_some() {
+        // Transfer-Encoding wins; a Content-Length beside it is wrong.
+        fields.retain(|name, _| !is(name, "content-length"));
+    }
+    let (framing, must_close) = wire.framing(status, method);
     let keep_alive = !must_close
         && framing != Framing::UntilClose
         && match version {
@@ -412,33 +418,24 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
     Ok(Some(ResponseHead {
         status,
         version,
-        headers,
+        fields,
         framing,
         keep_alive,
     }))
 }
 
-/// Byte ranges (name start, name end, value start, value end) of header
-/// fields in a head.
-type Span = (u32, u32, u32, u32);
-
-/// The span of one parsed field, relative to the start of the head.
-fn span(base: usize, name: &str, value: &[u8]) -> Span {
-    let n = name.as_ptr() as usize - base;
-    let v = value.as_ptr() as usize - base;
-    // Heads are at most MAX_HEAD bytes, so these fit.
-    (n as u32, (n + name.len()) as u32, v as u32, (v + value.len()) as u32)
-}
-
-/// The header map of a frozen head: values share its bytes.
-fn header_map(head: &Bytes, spans: &[Span]) -> Option<HeaderMap> {
-    let mut headers = HeaderMap::with_capacity(spans.len());
-    for &(n0, n1, v0, v1) in spans {
-        let name = HeaderName::from_bytes(&head[n0 as usize..n1 as usize]).ok()?;
-        let value = HeaderValue::from_maybe_shared(head.slice(v0 as usize..v1 as usize)).ok()?;
-        headers.append(name, value);
-    }
-    Some(headers)
+/// The field names a `Connection` header lists besides the connection
+/// options (`close`, `keep-alive`, `upgrade`): hop-by-hop by declaration.
+pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> impl Iterator<Item = &'a [u8]> {
+    values
+        .flat_map(|v| v.split(|&b| b == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|t| {
+            !(t.is_empty()
+                || t.eq_ignore_ascii_case(b"close")
+                || t.eq_ignore_ascii_case(b"keep-alive")
+                || t.eq_ignore_ascii_case(b"upgrade"))
+        })
 }
 
 /// What a response head says about its framing and its connection.
@@ -451,10 +448,12 @@ struct WireFacts {
     keep_alive: bool,
     /// A `101`: its `Upgrade` field goes to the client.
     switching: bool,
+    /// `Connection` names fields (hop-by-hop by declaration).
+    names_fields: bool,
 }
 
 impl WireFacts {
-    /// Takes in one field; `Ok(false)` when it stays out of the header map.
+    /// Takes in one field; `Ok(false)` when it is not passed on.
     fn note(&mut self, name: &[u8], value: &[u8]) -> io::Result<bool> {
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
         if is("content-length") {
@@ -483,6 +482,7 @@ impl WireFacts {
                     names_fields = true;
                 }
             }
+            self.names_fields |= names_fields;
             return Ok(names_fields);
         }
         let hop_by_hop = is("keep-alive")
@@ -532,7 +532,10 @@ fn parse_length(digits: &[u8]) -> Option<u64> {
 /// A client's request head, parsed.
 #[derive(Debug)]
 pub struct RequestHead {
-    pub parts: http::request::Parts,
+    pub method: Method,
+    pub uri: http::Uri,
+    pub version: Version,
+    pub fields: Fields,
     /// How the request body is framed (`Length(0)`: none).
     pub body: Framing,
     /// The client wants the connection kept open after the response.
@@ -585,12 +588,12 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
         path.as_ptr() as usize - base,
         path.as_ptr() as usize - base + path.len(),
     );
-    let mut spans: [Span; MAX_HEADERS] = [(0, 0, 0, 0); MAX_HEADERS];
+    let mut spans = Vec::with_capacity(parsed.headers.len());
     let mut length = None;
     let mut chunked = None;
     let (mut close, mut keep_alive, mut expects_continue) = (false, false, false);
-    for (slot, h) in spans.iter_mut().zip(parsed.headers.iter()) {
-        *slot = span(base, h.name, h.value);
+    for h in parsed.headers.iter() {
+        spans.push(span(base, h.name.as_bytes(), h.value));
         let name = h.name.as_bytes();
         if name.eq_ignore_ascii_case(b"content-length") {
             for part in h.value.split(|&b| b == b',') {
@@ -613,7 +616,6 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
             expects_continue = h.value.trim_ascii().eq_ignore_ascii_case(b"100-continue");
         }
     }
-    let count = parsed.headers.len();
     let body = match (chunked, length) {
         (Some(_), Some(_)) => {
             return Err(RequestError::Malformed(
@@ -628,18 +630,15 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
     let head = buf.split_to(len).freeze();
     let uri = http::Uri::from_maybe_shared(head.slice(path_range.0..path_range.1))
         .map_err(|_| RequestError::Malformed("The request target is not a valid URI."))?;
-    let headers = header_map(&head, &spans[..count]).ok_or(RequestError::Malformed("A header field is malformed."))?;
-    let (mut parts, ()) = http::Request::new(()).into_parts();
-    parts.method = method;
-    parts.uri = uri;
-    parts.version = version;
-    parts.headers = headers;
     let keep_alive = match version {
         Version::HTTP_10 => keep_alive && !close,
         _ => !close,
     };
     Ok(Some(RequestHead {
-        parts,
+        method,
+        uri,
+        version,
+        fields: Fields::new(head, spans),
         expects_continue: expects_continue && !body.is_done(),
         body,
         keep_alive,
@@ -658,13 +657,17 @@ pub enum ResponseFraming {
     UntilClose,
 }
 
-/// The status line and fields of a response. Framing and connection fields
-/// are the writer's (except on a `101`, whose `Connection: upgrade` stays);
-/// `date` is added when the response has none.
+/// The status line and fields of a response: the upstream's fields as
+/// they arrived, then the gateway's own (`ours`). A field the gateway sets
+/// replaces the upstream's of the same name, except `Vary`, whose values
+/// add up. Framing and connection fields are the writer's (except on a
+/// `101`, whose `Connection: upgrade` stays); `date` is added when the
+/// response has none.
 pub fn write_response_head(
     out: &mut Vec<u8>,
     status: StatusCode,
-    headers: &HeaderMap,
+    upstream: &Fields,
+    ours: &HeaderMap,
     framing: ResponseFraming,
     connection: Option<&[u8]>,
     date: &[u8],
@@ -677,18 +680,26 @@ pub fn write_response_head(
     let switching = status == StatusCode::SWITCHING_PROTOCOLS;
     let mut has_length = false;
     let mut has_date = false;
-    for (name, value) in headers {
-        if *name == http::header::TRANSFER_ENCODING || (*name == http::header::CONNECTION && !switching) {
-            continue;
+    let mut field = |out: &mut Vec<u8>, name: &[u8], value: &[u8]| {
+        if is(name, "transfer-encoding") || (!switching && is(name, "connection")) {
+            return;
         }
-        if *name == CONTENT_LENGTH {
+        if is(name, "content-length") {
             if !matches!(framing, ResponseFraming::None | ResponseFraming::Length(_)) {
-                continue;
+                return;
             }
             has_length = true;
         }
-        has_date |= *name == http::header::DATE;
-        write_field(out, name.as_str().as_bytes(), value.as_bytes());
+        has_date |= is(name, "date");
+        write_field(out, name, value);
+    };
+    for (name, value) in upstream.iter() {
+        if !replaced(name, ours) {
+            field(out, name, value);
+        }
+    }
+    for (name, value) in ours {
+        field(out, name.as_str().as_bytes(), value.as_bytes());
     }
     if !has_date {
         write_field(out, b"date", date);
@@ -705,6 +716,12 @@ pub fn write_response_head(
         write_field(out, b"connection", c);
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// Whether the gateway's own fields replace an upstream field `name`: they
+/// set it, and it is not `Vary` (whose values add up).
+pub fn replaced(name: &[u8], ours: &HeaderMap) -> bool {
+    !ours.is_empty() && !is(name, "vary") && ours.keys().any(|k| is(name, k.as_str()))
 }
 
 /// One chunk of a chunked body, `{size:x}\r\n{data}\r\n`, as a buffer for
@@ -823,13 +840,9 @@ fn parse_chunk_size(line: &[u8]) -> io::Result<u64> {
     Ok(size)
 }
 
-/// How a request body goes out, from its headers and what the body knows.
-pub fn request_framing(headers: &HeaderMap, body_is_empty: bool) -> RequestFraming {
-    if let Some(length) = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-    {
+/// How a request body goes out, from its fields and what the body knows.
+pub fn request_framing(fields: &Fields, body_is_empty: bool) -> RequestFraming {
+    if let Some(length) = fields.get("content-length").and_then(|v| parse_length(v.trim_ascii())) {
         return RequestFraming::Length(length);
     }
     if body_is_empty {
@@ -895,7 +908,7 @@ mod tests {
         assert_eq!(h.status, StatusCode::OK);
         assert_eq!(h.framing, Framing::Length(5));
         assert!(h.keep_alive);
-        assert_eq!(h.headers.get_all("x-a").iter().count(), 2);
+        assert_eq!(h.fields.get_all("x-a").count(), 2);
 
         let h = head(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 5\r\n\r\n",
@@ -904,7 +917,7 @@ mod tests {
         .expect("valid")
         .expect("complete");
         assert_eq!(h.framing, Framing::Chunked(ChunkState::Size));
-        assert!(!h.headers.contains_key(CONTENT_LENGTH), "TE wins over CL");
+        assert!(!h.fields.contains("content-length"), "TE wins over CL");
         assert!(!h.keep_alive, "CL next to TE: close afterwards");
 
         let h = head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", &Method::GET)
@@ -936,7 +949,7 @@ mod tests {
             .expect("valid")
             .expect("complete");
         assert_eq!(h.framing, Framing::Length(0), "HEAD has no body");
-        assert_eq!(h.headers[CONTENT_LENGTH], "10", "but keeps its length");
+        assert_eq!(h.fields.get("content-length"), Some(&b"10"[..]), "but keeps its length");
         for status in ["204 No Content", "304 Not Modified"] {
             let h = head(&format!("HTTP/1.1 {status}\r\n\r\n"), &Method::GET)
                 .expect("valid")
@@ -953,23 +966,85 @@ mod tests {
         )
         .expect("valid")
         .expect("complete");
-        let names: Vec<&str> = h.headers.keys().map(|n| n.as_str()).collect();
-        assert_eq!(names, ["content-length", "x-keep"], "hop-by-hop fields stay out");
+        let names: Vec<&[u8]> = h.fields.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [&b"Content-Length"[..], b"X-Keep"], "hop-by-hop fields stay out");
         let h = head(
-            "HTTP/1.1 200 OK\r\nConnection: close, X-Private\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nConnection: close, X-Private\r\nX-Private: secret\r\nx-private: 2\r\nConnection: x-b\r\nContent-Length: 0\r\nX-B: 1\r\nX-Public: 1\r\n\r\n",
             &Method::GET,
         )
         .expect("valid")
         .expect("complete");
         assert!(!h.keep_alive);
-        assert!(
-            h.headers.contains_key("connection"),
-            "kept for the filter that removes what it names"
+        let names: Vec<&[u8]> = h.fields.iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [&b"Content-Length"[..], b"X-Public"],
+            "what Connection names goes, and Connection with it"
+        );
+        let h = head(
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: x\r\n\r\n",
+            &Method::GET,
+        )
+        .expect("valid")
+        .expect("complete");
+        let names: Vec<&[u8]> = h.fields.iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [&b"Upgrade"[..], b"Sec-WebSocket-Accept"],
+            "a 101 keeps its Upgrade"
         );
         let h = head("HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n", &Method::GET)
             .expect("valid")
             .expect("complete");
         assert_eq!(h.framing, Framing::Length(3));
+    }
+
+    #[test]
+    fn response_heads_put_the_gateways_fields_over_the_upstreams() {
+        let h = head(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Request-Id: upstream\r\nVary: Accept\r\nDate: Mon, 30 Nov 2026 00:00:00 GMT\r\nContent-Length: 5\r\n\r\n",
+            &Method::GET,
+        )
+        .expect("valid")
+        .expect("complete");
+        let mut ours = HeaderMap::new();
+        ours.insert("x-request-id", http::HeaderValue::from_static("gateway"));
+        ours.insert("vary", http::HeaderValue::from_static("Origin"));
+        let mut out = Vec::new();
+        write_response_head(
+            &mut out,
+            StatusCode::OK,
+            &h.fields,
+            &ours,
+            ResponseFraming::Length(5),
+            None,
+            b"Tue, 01 Dec 2026 00:00:00 GMT",
+        );
+        assert_eq!(
+            String::from_utf8(out).expect("ascii"),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nVary: Accept\r\nDate: Mon, 30 Nov 2026 00:00:00 GMT\r\nContent-Length: 5\r\nx-request-id: gateway\r\nvary: Origin\r\n\r\n"
+        );
+        // Re-framed as chunked: the upstream's length goes, ours is added.
+        let mut out = Vec::new();
+        write_response_head(
+            &mut out,
+            StatusCode::OK,
+            &h.fields,
+            &HeaderMap::new(),
+            ResponseFraming::Chunked,
+            Some(b"close"),
+            b"Tue, 01 Dec 2026 00:00:00 GMT",
+        );
+        let text = String::from_utf8(out).expect("ascii");
+        assert!(!text.contains("Content-Length"), "{text}");
+        assert!(
+            text.ends_with("transfer-encoding: chunked\r\nconnection: close\r\n\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("X-Request-Id: upstream\r\n"),
+            "kept when the gateway sets none"
+        );
     }
 
     #[test]
@@ -1057,9 +1132,9 @@ mod tests {
         write_framing(&mut out, &Method::PUT, RequestFraming::Length(3));
         assert_eq!(out, b"transfer-encoding: chunked\r\ncontent-length: 0\r\n");
         let mut h = HeaderMap::new();
-        h.insert(CONTENT_LENGTH, HeaderValue::from_static("3"));
-        assert_eq!(request_framing(&h, false), RequestFraming::Length(3));
-        assert_eq!(request_framing(&HeaderMap::new(), true), RequestFraming::Empty);
-        assert_eq!(request_framing(&HeaderMap::new(), false), RequestFraming::Chunked);
+        h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from_static("3"));
+        assert_eq!(request_framing(&Fields::from_map(&h), false), RequestFraming::Length(3));
+        assert_eq!(request_framing(&Fields::default(), true), RequestFraming::Empty);
+        assert_eq!(request_framing(&Fields::default(), false), RequestFraming::Chunked);
     }
 }

@@ -24,6 +24,7 @@ pub mod balancer;
 pub mod cors;
 pub mod doc;
 pub mod error;
+pub mod fields;
 pub mod forward;
 pub mod h1;
 pub mod limit;
@@ -47,8 +48,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwap;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use http::request::Parts;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body as _;
 use hyper::upgrade::OnUpgrade;
@@ -67,9 +66,8 @@ pub use crate::gateway::snapshot::{
 };
 
 use crate::gateway::cors::CorsPolicy;
-use crate::gateway::forward::{
-    ClientSettings, ClientUpgrade, CountingBody, MeteredBody, RawUpgrade, Target, X_REQUEST_ID,
-};
+use crate::gateway::fields::Fields;
+use crate::gateway::forward::{ClientSettings, ClientUpgrade, CountingBody, MeteredBody, Target, X_REQUEST_ID};
 use crate::gateway::meter::Usage;
 use crate::gateway::metrics::{ApiMetrics, Metrics};
 
@@ -348,27 +346,33 @@ impl Gateway {
     }
 
     /// Runs the whole pipeline for one request.
-    async fn process(&self, req: Request<Body>, peer: Option<SocketAddr>) -> Response<Body> {
+    async fn process(&self, req: Incoming, body: Body, peer: Option<SocketAddr>) -> Reply {
         let started = Instant::now();
         let live = self.live.load_full();
-        let (mut parts, body) = req.into_parts();
+        let Incoming {
+            method,
+            uri,
+            fields,
+            upgrade,
+        } = req;
 
-        if has_dot_segment(parts.uri.path()) {
+        if has_dot_segment(uri.path()) {
             self.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
             return GatewayError::BadRequest("The path contains '.' or '..' segments.")
-                .into_response(&self.config.problem_type_base);
+                .into_response(&self.config.problem_type_base)
+                .into();
         }
-        let origin = parts.headers.get(ORIGIN).cloned();
-        if parts.method == Method::OPTIONS
-            && let (Some(origin), Some(asked)) = (&origin, parts.headers.get(ACCESS_CONTROL_REQUEST_METHOD))
-            && let Some(resp) = self.preflight(&live, &parts, asked, origin)
+        let origin = fields.value("origin");
+        if method == Method::OPTIONS
+            && let (Some(origin), Some(asked)) = (&origin, fields.get("access-control-request-method"))
+            && let Some(resp) = self.preflight(&live, uri.path(), &fields, asked, origin)
         {
-            return resp;
+            return resp.into();
         }
 
         // Phase: route.
         let now_ms = unix_ms();
-        let (rt, resource, rest_offset) = match live.routes.resolve(&parts.method, parts.uri.path()) {
+        let (rt, resource, rest_offset) = match live.routes.resolve(&method, uri.path()) {
             Resolution::Matched {
                 api,
                 resource,
@@ -381,20 +385,20 @@ impl Gateway {
                     .and_then(|rt| Some((rt, rt.api.resources.get(resource)?)))
                 {
                     Some((rt, res)) => (rt, res, rest_offset),
-                    None => return self.unrouted(),
+                    None => return self.unrouted().into(),
                 }
             }
             Resolution::MethodNotAllowed { api, allow } => {
                 let Some(rt) = live.apis.get(api) else {
-                    return self.unrouted();
+                    return self.unrouted().into();
                 };
-                let ctx = Ctx::new(rt, origin, started, now_ms, &parts.headers);
+                let ctx = Ctx::new(rt, origin, started, now_ms, &fields);
                 return self.reject(&ctx, GatewayError::MethodNotAllowed(allow.clone()), None);
             }
-            Resolution::NotFound => return self.unrouted(),
+            Resolution::NotFound => return self.unrouted().into(),
         };
         let api = &*rt.api;
-        let mut ctx = Ctx::new(rt, origin, started, now_ms, &parts.headers);
+        let mut ctx = Ctx::new(rt, origin, started, now_ms, &fields);
 
         // Phase: lifecycle.
         if api.state == ApiState::Blocked {
@@ -409,7 +413,7 @@ impl Gateway {
                 &live.snapshot,
                 &live.jwt,
                 &live.key_cache,
-                &parts.headers,
+                &fields,
                 &self.config.api_key_headers,
                 now_ms,
             ) {
@@ -465,20 +469,14 @@ impl Gateway {
         };
 
         // Phase: upstream request filter (applied as the head is written).
-        let websocket = forward::is_websocket_upgrade(&parts.headers);
-        let client_upgrade = if websocket {
-            let hyper = parts.extensions.remove::<OnUpgrade>().map(ClientUpgrade::Hyper);
-            hyper.or_else(|| parts.extensions.remove::<RawUpgrade>().and_then(RawUpgrade::take))
-        } else {
-            None
-        };
+        let client_upgrade = upgrade.filter(|_| forward::is_websocket_upgrade(&fields));
         let request_id = ctx
             .request_id
             .get_or_insert_with(|| new_request_id(self.instance))
             .clone();
         let rewrite = forward::Rewrite {
-            rest: parts.uri.path().get(rest_offset..).unwrap_or_default(),
-            query: parts.uri.query(),
+            rest: uri.path().get(rest_offset..).unwrap_or_default(),
+            query: uri.query(),
             peer,
             proto: &self.config.forwarded_proto,
             request_id: &request_id,
@@ -487,7 +485,7 @@ impl Gateway {
             websocket: client_upgrade.is_some(),
         };
 
-        let declared_in = forward::content_length(&parts.headers);
+        let declared_in = forward::content_length(&fields);
         let mut streamed_in = None;
         let body = if declared_in.is_none() && !body.is_end_stream() {
             let count = Arc::new(AtomicU64::new(0));
@@ -499,7 +497,11 @@ impl Gateway {
 
         // Phase: forward.
         let sent = Instant::now();
-        let result = forward::send(&rt.client, target, &parts, &rewrite, body, rt.deadline).await;
+        let outgoing = forward::Outgoing {
+            method: &method,
+            fields: &fields,
+        };
+        let result = forward::send(&rt.client, target, outgoing, &rewrite, body, rt.deadline).await;
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
@@ -521,21 +523,30 @@ impl Gateway {
                 return self.reject(&ctx, err, Some(upstream_time));
             }
         };
-        let status = resp.status();
+        let forward::Answer {
+            status,
+            fields: upstream_fields,
+            body: mut incoming,
+        } = resp;
         if matches!(status.as_u16(), 502..=504) {
             pick.failure();
         } else {
             pick.success();
         }
 
-        // Phase: response filter.
-        let (mut head, mut incoming) = resp.into_parts();
+        // Phase: response filter. The upstream's fields go to the client as
+        // they came (hop-by-hop ones already left out); the gateway's own
+        // go in a map of their own.
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = status;
         let upgraded = status == StatusCode::SWITCHING_PROTOCOLS && client_upgrade.is_some();
         if upgraded && let (Some(client), Some(upstream)) = (client_upgrade, incoming.take_upgraded()) {
             forward::tunnel(client, upstream);
+            response
+                .headers_mut()
+                .insert(http::header::CONNECTION, HeaderValue::from_static("upgrade"));
         }
-        forward::strip_hop_by_hop(&mut head.headers, upgraded);
-        self.decorate(&ctx, &mut head.headers, limit_headers);
+        self.decorate(&ctx, response.headers_mut(), limit_headers);
         rt.metrics.response(status.as_u16());
 
         // Phase: log, once the body has streamed through.
@@ -560,18 +571,23 @@ impl Gateway {
                 upstream: Some(upstream_time),
             });
         };
-        Response::from_parts(head, Body::new(MeteredBody::new(incoming, finish)))
+        *response.body_mut() = Body::new(MeteredBody::new(incoming, finish));
+        Reply {
+            response,
+            upstream: upstream_fields,
+        }
     }
 
     fn preflight(
         &self,
         live: &Live,
-        parts: &Parts,
-        asked: &HeaderValue,
+        path: &str,
+        fields: &Fields,
+        asked: &[u8],
         origin: &HeaderValue,
     ) -> Option<Response<Body>> {
-        let method = Method::from_bytes(asked.as_bytes()).ok()?;
-        let (api, allow) = match live.routes.resolve(&method, parts.uri.path()) {
+        let method = Method::from_bytes(asked).ok()?;
+        let (api, allow) = match live.routes.resolve(&method, path) {
             Resolution::Matched { api, allow, .. } | Resolution::MethodNotAllowed { api, allow } => (api, allow),
             Resolution::NotFound => return None,
         };
@@ -579,7 +595,7 @@ impl Gateway {
         // Without CORS the OPTIONS request is handled like any other.
         let policy = rt.cors.as_ref()?;
         let resp = if policy.allows(origin) {
-            policy.preflight(origin, allow, &parts.headers)
+            policy.preflight(origin, allow, fields.value("access-control-request-headers"))
         } else {
             rt.metrics.error(Side::Client);
             GatewayError::CorsOriginDenied.into_response(&self.config.problem_type_base)
@@ -594,7 +610,7 @@ impl Gateway {
     }
 
     /// Ends the request at the gateway: problem+json, counted and metered.
-    fn reject(&self, ctx: &Ctx<'_>, err: GatewayError, upstream: Option<Duration>) -> Response<Body> {
+    fn reject(&self, ctx: &Ctx<'_>, err: GatewayError, upstream: Option<Duration>) -> Reply {
         let rt = ctx.rt;
         let limited = matches!(err, GatewayError::RateLimited { .. });
         rt.metrics.error(err.side());
@@ -615,7 +631,7 @@ impl Gateway {
             total: ctx.started.elapsed(),
             upstream,
         });
-        resp
+        resp.into()
     }
 
     /// Response headers the gateway adds to every answer for an API.
@@ -642,12 +658,12 @@ impl Gateway {
 }
 
 impl<'l> Ctx<'l> {
-    fn new(rt: &'l ApiRt, origin: Option<HeaderValue>, started: Instant, now_ms: i64, headers: &HeaderMap) -> Self {
+    fn new(rt: &'l ApiRt, origin: Option<HeaderValue>, started: Instant, now_ms: i64, fields: &Fields) -> Self {
         // A client-supplied request id is kept (when sane) and echoed.
-        let request_id = headers
-            .get(&X_REQUEST_ID)
+        let request_id = fields
+            .get("x-request-id")
             .filter(|v| !v.is_empty() && v.len() <= 200)
-            .cloned();
+            .and_then(|_| fields.value("x-request-id"));
         Ctx {
             rt,
             origin,
@@ -665,8 +681,63 @@ impl<'l> Ctx<'l> {
 /// The client address for `X-Forwarded-For` comes from axum's
 /// [`ConnectInfo`], so serve with `into_make_service_with_connect_info`.
 pub async fn handle(gw: Arc<Gateway>, req: Request<Body>) -> Response<Body> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    gw.process(req, peer).await
+    let (mut parts, body) = req.into_parts();
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let incoming = Incoming {
+        fields: Fields::from_map(&parts.headers),
+        upgrade: parts.extensions.remove::<OnUpgrade>().map(ClientUpgrade::Hyper),
+        method: parts.method,
+        uri: parts.uri,
+    };
+    gw.process(incoming, body, peer).await.into_response()
+}
+
+/// A request as the pipeline takes it: its head and, when it asked for an
+/// upgrade, the client's side of it.
+pub struct Incoming {
+    pub method: Method,
+    pub uri: http::Uri,
+    pub fields: Fields,
+    pub upgrade: Option<ClientUpgrade>,
+}
+
+/// The pipeline's answer: status, the gateway's own fields and the body in
+/// `response`, and the upstream's end-to-end fields in `upstream` (empty
+/// when the gateway answered itself). The listener writes both without
+/// merging them into one map; [`Reply::into_response`] merges them for
+/// hyper. Either way a field the gateway sets replaces the upstream's of
+/// the same name, except `Vary` (see [`h1::write_response_head`]).
+pub struct Reply {
+    pub response: Response<Body>,
+    pub upstream: Fields,
+}
+
+impl From<Response<Body>> for Reply {
+    fn from(response: Response<Body>) -> Reply {
+        Reply {
+            response,
+            upstream: Fields::default(),
+        }
+    }
+}
+
+impl Reply {
+    /// One response with the upstream's fields merged in.
+    pub fn into_response(self) -> Response<Body> {
+        let Reply { mut response, upstream } = self;
+        if !upstream.is_empty() {
+            let ours = std::mem::take(response.headers_mut());
+            let mut merged = HeaderMap::with_capacity(upstream.len() + ours.len());
+            let mut kept = upstream;
+            kept.retain(|name, _| !h1::replaced(name, &ours));
+            kept.append_to(&mut merged);
+            for (name, value) in &ours {
+                merged.append(name, value.clone());
+            }
+            *response.headers_mut() = merged;
+        }
+        response
+    }
 }
 
 /// An axum router that sends every request to the gateway.

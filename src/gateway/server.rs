@@ -24,17 +24,18 @@ use std::time::Duration;
 use axum::body::Body;
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::FutureExt;
-use http::{HeaderValue, Method, Request, Response, StatusCode, Version};
+use http::{HeaderValue, Method, Response, StatusCode, Version};
 use http_body::{Body as _, Frame, SizeHint};
 use http_body_util::BodyExt;
 use tokio::net::TcpStream;
 use tokio::sync::{oneshot, watch};
 use tokio::time::Sleep;
 
-use crate::gateway::Gateway;
 use crate::gateway::error::GatewayError;
-use crate::gateway::forward::RawUpgrade;
+use crate::gateway::fields::Fields;
+use crate::gateway::forward::ClientUpgrade;
 use crate::gateway::h1::{self, Framing, RequestError, ResponseFraming};
+use crate::gateway::{Gateway, Incoming, Reply};
 
 /// Serves the gateway on `listener` (keep-alive, pipelining, upgrades,
 /// `TCP_NODELAY`). Runs until accepting fails; see [`serve_with_shutdown`]
@@ -145,13 +146,15 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
             }
         };
         let h1::RequestHead {
-            mut parts,
+            method,
+            uri,
+            version,
+            fields,
             body: framing,
             keep_alive,
             expects_continue,
         } = head;
-        let version = parts.version;
-        let head_request = parts.method == Method::HEAD;
+        let head_request = method == Method::HEAD;
 
         // The request body reads from the socket while the upstream takes it.
         let mut returned = None;
@@ -172,19 +175,27 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
             })
         };
         let mut upgrade = None;
-        if parts.headers.contains_key(http::header::UPGRADE) {
+        let mut client_upgrade = None;
+        if fields.contains("upgrade") {
             let (tx, rx) = oneshot::channel();
-            parts.extensions.insert(RawUpgrade::new(rx));
+            client_upgrade = Some(ClientUpgrade::Raw(rx));
             upgrade = Some(tx);
         }
-        let req = Request::from_parts(parts, body);
-        let resp = match own_path(&gw, req.uri().path()) {
+        let reply = match own_path(&gw, uri.path()) {
             Some(resp) => {
                 // Its body (if any) goes back unread before the answer.
-                drop(req);
-                resp
+                drop(body);
+                Reply::from(resp)
             }
-            None => gw.process(req, Some(peer)).await,
+            None => {
+                let req = Incoming {
+                    method,
+                    uri,
+                    fields,
+                    upgrade: client_upgrade,
+                };
+                gw.process(req, body, Some(peer)).await
+            }
         };
 
         // Whether the connection can carry another request: the request
@@ -196,7 +207,11 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
                 _ => keep = false,
             }
         }
-        let (head, mut body) = resp.into_parts();
+        let Reply {
+            response,
+            upstream: upstream_fields,
+        } = reply;
+        let (head, mut body) = response.into_parts();
         let status = head.status;
         let switching = status == StatusCode::SWITCHING_PROTOCOLS && upgrade.is_some();
         let framing = if head_request
@@ -223,7 +238,15 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
             None
         };
         out.clear();
-        h1::write_response_head(&mut out, status, &head.headers, framing, connection, &http_date());
+        h1::write_response_head(
+            &mut out,
+            status,
+            &upstream_fields,
+            &head.headers,
+            framing,
+            connection,
+            &http_date(),
+        );
         if write_body(&stream, &mut out, &mut body, framing).await.is_err() {
             return;
         }
@@ -324,7 +347,15 @@ async fn refuse(gw: &Gateway, stream: &TcpStream, out: &mut Vec<u8>, e: RequestE
         .exact()
         .map_or(ResponseFraming::UntilClose, ResponseFraming::Length);
     out.clear();
-    h1::write_response_head(out, head.status, &head.headers, framing, Some(b"close"), &http_date());
+    h1::write_response_head(
+        out,
+        head.status,
+        &Fields::default(),
+        &head.headers,
+        framing,
+        Some(b"close"),
+        &http_date(),
+    );
     if write_body(stream, out, &mut body, framing).await.is_ok() {
         linger(stream).await;
     }
