@@ -38,7 +38,8 @@ pub struct Fields {
 
 impl Fields {
     /// Fields at `spans` of the frozen head `raw`. The spans must lie within
-    /// `raw` and name fields `httparse` accepted.
+    /// `raw` and name fields `httparse` accepted: from a name's start to
+    /// its value's end is one field line without its CRLF.
     pub fn new(raw: Bytes, spans: Vec<Span>) -> Fields {
         debug_assert!(
             spans
@@ -48,16 +49,20 @@ impl Fields {
         Fields { raw, spans }
     }
 
-    /// The fields of a `HeaderMap`, copied into one buffer.
+    /// The fields of a `HeaderMap`, copied into one buffer laid out as a
+    /// head's field lines.
     pub fn from_map(map: &HeaderMap) -> Fields {
         let mut raw = BytesMut::new();
         let mut spans = Vec::with_capacity(map.len());
         for (name, value) in map {
             let n = raw.len();
             raw.extend_from_slice(name.as_str().as_bytes());
+            let n1 = raw.len();
+            raw.extend_from_slice(b": ");
             let v = raw.len();
             raw.extend_from_slice(value.as_bytes());
-            spans.push((n as u32, v as u32, v as u32, raw.len() as u32));
+            spans.push((n as u32, n1 as u32, v as u32, raw.len() as u32));
+            raw.extend_from_slice(b"\r\n");
         }
         Fields {
             raw: raw.freeze(),
@@ -107,6 +112,34 @@ impl Fields {
         let raw = &self.raw;
         self.spans
             .retain(|&(n0, n1, v0, v1)| keep(&raw[n0 as usize..n1 as usize], &raw[v0 as usize..v1 as usize]));
+    }
+
+    /// Writes the fields whose name `keep` accepts as field lines, as they
+    /// arrived: runs of adjacent lines are copied in one piece.
+    pub fn write_lines(&self, out: &mut Vec<u8>, mut keep: impl FnMut(&[u8]) -> bool) {
+        let raw = &self.raw[..];
+        let mut run: Option<(usize, usize)> = None;
+        let flush = |out: &mut Vec<u8>, run: Option<(usize, usize)>| {
+            if let Some((start, end)) = run {
+                out.extend_from_slice(&raw[start..end]);
+                out.extend_from_slice(b"\r\n");
+            }
+        };
+        for &(n0, n1, _, v1) in &self.spans {
+            let (n0, v1) = (n0 as usize, v1 as usize);
+            if !keep(&raw[n0..n1 as usize]) {
+                continue;
+            }
+            run = match run {
+                // The next line right after this one's CRLF: one piece.
+                Some((start, end)) if raw.get(end..n0) == Some(b"\r\n") => Some((start, v1)),
+                other => {
+                    flush(out, other);
+                    Some((n0, v1))
+                }
+            };
+        }
+        flush(out, run);
     }
 
     /// Appends every field to `map` (values share the head's bytes); fields
@@ -164,6 +197,17 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_copied_as_they_arrived_in_runs() {
+        let f = parsed(b"GET / HTTP/1.1\r\nHost:a\r\nX-Drop: 1\r\nX-A:   1\r\nx-b: 2\r\nX-Drop: 2\r\n\r\n");
+        let mut out = Vec::new();
+        f.write_lines(&mut out, |name| !is(name, "x-drop"));
+        assert_eq!(out, b"Host:a\r\nX-A:   1\r\nx-b: 2\r\n");
+        let mut out = Vec::new();
+        f.write_lines(&mut out, |_| false);
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn retain_and_conversions_round_trip() {
         let mut f = parsed(b"GET / HTTP/1.1\r\nHost: a\r\nKeep-Alive: 5\r\nX-A: 1\r\nx-a: 2\r\n\r\n");
         f.retain(|name, _| !is(name, "keep-alive"));
@@ -174,6 +218,9 @@ mod tests {
         assert_eq!(map.get_all("x-a").iter().count(), 2);
         let back = Fields::from_map(&map);
         assert_eq!(back.len(), 3);
+        let mut lines = Vec::new();
+        back.write_lines(&mut lines, |_| true);
+        assert_eq!(lines, b"host: a\r\nx-a: 1\r\nx-a: 2\r\n");
         assert_eq!(back.get("HOST".to_ascii_lowercase().as_str()), Some(&b"a"[..]));
     }
 }

@@ -222,20 +222,72 @@ pub struct Rewrite<'a> {
     pub websocket: bool,
 }
 
-/// Sends the client's request (`parts` as received, changed by `rewrite`) to
-/// `target` and waits for the response head for at most `deadline`
-/// (connecting included).
+/// Sends the client's request (as received, changed by `rewrite`) to
+/// `target` and waits for the response head until `due` (connecting
+/// included), timed by `timer`.
 pub async fn send(
     client: &ClientSettings,
     target: &Target,
     req: Outgoing<'_>,
     rewrite: &Rewrite<'_>,
     body: Body,
-    deadline: Duration,
+    timer: &mut ResponseTimer,
+    due: Instant,
 ) -> Result<Answer, UpstreamFailure> {
-    match tokio::time::timeout(deadline, exchange(client, target, req, rewrite, body)).await {
-        Err(_) => Err(UpstreamFailure::Timeout),
-        Ok(r) => r,
+    timer.set(due);
+    let exchange = exchange(client, target, req, rewrite, body);
+    tokio::pin!(exchange);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(answer) = exchange.as_mut().poll(cx) {
+            return Poll::Ready(answer);
+        }
+        ready!(timer.poll_due(cx));
+        Poll::Ready(Err(UpstreamFailure::Timeout))
+    })
+    .await
+}
+
+/// The response deadline of one client connection, reused by each of its
+/// requests. Every request moves the deadline forward, and a Tokio timer
+/// armed per request (registered, then cancelled, in the timer wheel) cost
+/// about a twentieth of a request's instructions; this one keeps its timer
+/// where it is while that is no later than the deadline, and when it fires
+/// early, re-arms it for the current deadline. So the wheel is touched
+/// about once per timeout period, not once per request.
+pub struct ResponseTimer {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    due: tokio::time::Instant,
+}
+
+impl Default for ResponseTimer {
+    fn default() -> Self {
+        // Far off until the first request sets it.
+        let due = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365);
+        ResponseTimer {
+            sleep: Box::pin(tokio::time::sleep_until(due)),
+            due,
+        }
+    }
+}
+
+impl ResponseTimer {
+    /// Times the next exchange out at `due`.
+    pub fn set(&mut self, due: Instant) {
+        self.due = due.into();
+        if self.sleep.deadline() > self.due {
+            self.sleep.as_mut().reset(self.due);
+        }
+    }
+
+    /// Ready once the deadline has passed.
+    fn poll_due(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            ready!(self.sleep.as_mut().poll(cx));
+            if tokio::time::Instant::now() >= self.due {
+                return Poll::Ready(());
+            }
+            self.sleep.as_mut().reset(self.due);
+        }
     }
 }
 
@@ -497,16 +549,9 @@ pub fn write_head(
     }
     out.extend_from_slice(b" HTTP/1.1\r\n");
     let names_fields = h1::connection_named(fields.get_all("connection")).next().is_some();
-    let mut original_host = None;
-    let mut forwarded_for = false;
-    for (name, value) in fields.iter() {
-        if is(name, "host") {
-            original_host = Some(value);
-            continue;
-        }
-        if is(name, "x-forwarded-for") {
-            forwarded_for = true;
-            continue;
+    fields.write_lines(out, |name| {
+        if is(name, "host") || is(name, "x-forwarded-for") {
+            return false;
         }
         let skip = is(name, "connection")
             || is(name, "te")
@@ -524,14 +569,13 @@ pub fn write_head(
             || rw.key_headers.iter().any(|k| is(name, k.as_str()))
             || (names_fields
                 && h1::connection_named(fields.get_all("connection")).any(|n| n.eq_ignore_ascii_case(name)));
-        if !skip {
-            h1::write_field(out, name, value);
-        }
-    }
+        !skip
+    });
     h1::write_field(out, b"host", target.host.as_bytes());
-    if let Some(host) = original_host {
+    if let Some(host) = fields.get("host") {
         h1::write_field(out, b"x-forwarded-host", host);
     }
+    let forwarded_for = fields.contains("x-forwarded-for");
     if forwarded_for || rw.peer.is_some() {
         out.extend_from_slice(b"x-forwarded-for: ");
         let mut first = true;

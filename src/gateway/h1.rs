@@ -680,26 +680,24 @@ pub fn write_response_head(
     let switching = status == StatusCode::SWITCHING_PROTOCOLS;
     let mut has_length = false;
     let mut has_date = false;
-    let mut field = |out: &mut Vec<u8>, name: &[u8], value: &[u8]| {
+    let mut passes = |name: &[u8]| {
         if is(name, "transfer-encoding") || (!switching && is(name, "connection")) {
-            return;
+            return false;
         }
         if is(name, "content-length") {
             if !matches!(framing, ResponseFraming::None | ResponseFraming::Length(_)) {
-                return;
+                return false;
             }
             has_length = true;
         }
         has_date |= is(name, "date");
-        write_field(out, name, value);
+        true
     };
-    for (name, value) in upstream.iter() {
-        if !replaced(name, ours) {
-            field(out, name, value);
-        }
-    }
+    upstream.write_lines(out, |name| !replaced(name, ours) && passes(name));
     for (name, value) in ours {
-        field(out, name.as_str().as_bytes(), value.as_bytes());
+        if passes(name.as_str().as_bytes()) {
+            write_field(out, name.as_str().as_bytes(), value.as_bytes());
+        }
     }
     if !has_date {
         write_field(out, b"date", date);

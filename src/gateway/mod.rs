@@ -67,7 +67,9 @@ pub use crate::gateway::snapshot::{
 
 use crate::gateway::cors::CorsPolicy;
 use crate::gateway::fields::Fields;
-use crate::gateway::forward::{ClientSettings, ClientUpgrade, CountingBody, MeteredBody, Target, X_REQUEST_ID};
+use crate::gateway::forward::{
+    ClientSettings, ClientUpgrade, CountingBody, MeteredBody, ResponseTimer, Target, X_REQUEST_ID,
+};
 use crate::gateway::meter::Usage;
 use crate::gateway::metrics::{ApiMetrics, Metrics};
 
@@ -346,7 +348,7 @@ impl Gateway {
     }
 
     /// Runs the whole pipeline for one request.
-    async fn process(&self, req: Incoming, body: Body, peer: Option<SocketAddr>) -> Reply {
+    async fn process(&self, req: Incoming, body: Body, peer: Option<SocketAddr>, timer: &mut ResponseTimer) -> Reply {
         let started = Instant::now();
         let live = self.live.load_full();
         let Incoming {
@@ -501,7 +503,10 @@ impl Gateway {
             method: &method,
             fields: &fields,
         };
-        let result = forward::send(&rt.client, target, outgoing, &rewrite, body, rt.deadline).await;
+        let due = sent
+            .checked_add(rt.deadline)
+            .unwrap_or_else(|| sent + Duration::from_secs(86_400));
+        let result = forward::send(&rt.client, target, outgoing, &rewrite, body, timer, due).await;
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
@@ -689,7 +694,8 @@ pub async fn handle(gw: Arc<Gateway>, req: Request<Body>) -> Response<Body> {
         method: parts.method,
         uri: parts.uri,
     };
-    gw.process(incoming, body, peer).await.into_response()
+    let mut timer = ResponseTimer::default();
+    gw.process(incoming, body, peer, &mut timer).await.into_response()
 }
 
 /// A request as the pipeline takes it: its head and, when it asked for an

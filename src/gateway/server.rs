@@ -33,7 +33,7 @@ use tokio::time::Sleep;
 
 use crate::gateway::error::GatewayError;
 use crate::gateway::fields::Fields;
-use crate::gateway::forward::ClientUpgrade;
+use crate::gateway::forward::{ClientUpgrade, ResponseTimer};
 use crate::gateway::h1::{self, Framing, RequestError, ResponseFraming};
 use crate::gateway::{Gateway, Incoming, Reply};
 
@@ -122,6 +122,7 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
     let limit = gw.config.header_read_timeout;
     let deadline = tokio::time::sleep(limit);
     tokio::pin!(deadline);
+    let mut timer = ResponseTimer::default();
     loop {
         // A request head, within the header timeout. The timer is moved
         // only when it is a second or more off, not on every request.
@@ -194,7 +195,7 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
                     fields,
                     upgrade: client_upgrade,
                 };
-                gw.process(req, body, Some(peer)).await
+                gw.process(req, body, Some(peer), &mut timer).await
             }
         };
 

@@ -32,6 +32,7 @@ use tollgate::gateway::{
 ///
 /// * `GET /ws`: WebSocket echo;
 /// * `*/slow`: answers after 2 s;
+/// * `*/delay/{ms}`: answers after that many milliseconds;
 /// * `*/status/{code}`: answers with that status;
 /// * `*/upload`: reads the body as a stream, answers with its length;
 /// * `*/download/{n}`: streams `n` bytes;
@@ -141,6 +142,10 @@ async fn echo(name: &'static str, req: Request) -> Response {
     if path.ends_with("/slow") {
         tokio::time::sleep(Duration::from_secs(2)).await;
         return "slow".into_response();
+    }
+    if let Some(ms) = path.split("/delay/").nth(1).and_then(|c| c.parse::<u64>().ok()) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        return "delayed".into_response();
     }
     if let Some(code) = path.split("/status/").nth(1).and_then(|c| c.parse::<u16>().ok()) {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::IM_A_TEAPOT);

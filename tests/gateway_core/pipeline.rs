@@ -623,6 +623,41 @@ async fn refused_is_502_and_slow_is_504() {
     );
 }
 
+/// Each request on a kept-alive client connection gets the whole response
+/// timeout from its own start (the listener reuses one timer per
+/// connection), neither the rest of an earlier request's nor more.
+#[tokio::test]
+async fn the_response_timeout_restarts_with_each_request() {
+    let up = Upstream::start("up").await;
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    let mut slow = api("slow", "/slow", "v1", &[up.url()]);
+    // The deadline covers connecting too: 500 ms in all.
+    slow.connect_timeout_ms = 100;
+    slow.response_timeout_ms = 400;
+    gw.swap(snapshot(1, vec![slow]));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = |path: &str| format!("http://{addr}/slow/v1{path}");
+
+    assert_eq!(get(&c, &url("/pets/1"), &[("apikey", KEY_APP1)]).await.status, 200);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    // Due 500 ms after its own start: an answer after 400 ms is in time,
+    // though the first request's deadline passes meanwhile.
+    let r = get(&c, &url("/delay/400"), &[("apikey", KEY_APP1)]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let r = get(&c, &url("/delay/1500"), &[("apikey", KEY_APP1)]).await;
+        assert_eq!(r.status, 504);
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(490) && took < Duration::from_millis(1_400),
+            "timed out after {took:?}"
+        );
+    }
+    assert_eq!(get(&c, &url("/delay/10"), &[("apikey", KEY_APP1)]).await.status, 200);
+}
+
 #[tokio::test]
 async fn cors_preflight_and_actual_responses() {
     let up = Upstream::start("up").await;
