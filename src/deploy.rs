@@ -6,6 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use tokio::sync::{Mutex, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -25,6 +27,10 @@ pub struct Deployer {
     gateway: Arc<Gateway>,
     lock: Mutex<()>,
     revision: watch::Sender<i64>,
+    /// The deployed revision's document as remote nodes fetch it (JSON),
+    /// encoded while the embedded gateway's snapshot is built: a node that
+    /// hears of a revision gets it without another read of the store.
+    published: std::sync::Mutex<Option<(i64, Bytes)>>,
     node_id: String,
 }
 
@@ -45,6 +51,7 @@ impl Deployer {
             gateway,
             lock: Mutex::new(()),
             revision: watch::channel(-1).0,
+            published: std::sync::Mutex::new(None),
             node_id: format!("embedded-{}", crate::domain::ids::new_id()),
         }
     }
@@ -63,7 +70,23 @@ impl Deployer {
         self.revision.subscribe()
     }
 
-    /// The current snapshot document, for remote nodes.
+    /// The snapshot document for remote nodes, as JSON: the deployed
+    /// revision's (encoded when it was deployed), or the store's current
+    /// one before anything was deployed.
+    pub async fn document_json(&self) -> anyhow::Result<Bytes> {
+        let published = self
+            .published
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(_, body)| body.clone());
+        match published {
+            Some(body) => Ok(body),
+            None => Ok(Bytes::from(serde_json::to_vec(&self.document().await?)?)),
+        }
+    }
+
+    /// The store's current snapshot document.
     pub async fn document(&self) -> anyhow::Result<SnapshotDoc> {
         let rows = self.store.deployment_rows().await?;
         let jwks = self.keys.ring().jwks().keys.clone();
@@ -78,9 +101,12 @@ impl Deployer {
         if current == self.deployed_revision() {
             return Ok(current);
         }
-        let doc = self.document().await?;
+        let doc = Arc::new(self.document().await?);
         let revision = doc.revision;
-        let snapshot = tokio::task::spawn_blocking(move || doc.into_snapshot()).await??;
+        // Encoded for remote nodes while the embedded snapshot is built.
+        let for_nodes = Arc::clone(&doc);
+        let encoded = tokio::task::spawn_blocking(move || serde_json::to_vec(&*for_nodes));
+        let snapshot = tokio::task::spawn_blocking(move || doc.to_snapshot()).await??;
         let report = self.gateway.swap(snapshot);
         for issue in &report.route_issues {
             tracing::warn!(?issue, "a resource could not be routed");
@@ -88,6 +114,8 @@ impl Deployer {
         for (api, problem) in &report.endpoint_issues {
             tracing::warn!(api = %api, %problem, "an endpoint was left out");
         }
+        let body = Bytes::from(encoded.await??);
+        *self.published.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((revision, body));
         self.revision.send_replace(revision);
         self.store
             .touch_gateway_node(&self.node_id, "embedded", revision)

@@ -130,7 +130,7 @@ impl Node {
             .json()
             .await?;
         let revision = doc.revision;
-        let snapshot = tokio::task::spawn_blocking(move || doc.into_snapshot()).await??;
+        let snapshot = tokio::task::spawn_blocking(move || doc.to_snapshot()).await??;
         self.gateway.swap(snapshot);
         tracing::info!(revision, "snapshot applied");
         self.authed(

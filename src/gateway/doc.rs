@@ -146,12 +146,12 @@ impl SnapshotDoc {
     }
 
     /// The in-memory snapshot the gateway serves from.
-    pub fn into_snapshot(self) -> anyhow::Result<Snapshot> {
+    pub fn to_snapshot(&self) -> anyhow::Result<Snapshot> {
         let mut snapshot = Snapshot {
             revision: self.revision,
             ..Snapshot::default()
         };
-        for a in self.apis {
+        for a in &self.apis {
             let state = match a.state.as_str() {
                 "PROTOTYPED" => ApiState::Prototyped,
                 "PUBLISHED" => ApiState::Published,
@@ -161,33 +161,33 @@ impl SnapshotDoc {
             };
             snapshot.apis.push(Arc::new(SnapshotApi {
                 id: Arc::from(a.id.as_str()),
-                context: a.context,
-                version: a.version,
+                context: a.context.clone(),
+                version: a.version.clone(),
                 is_default: a.is_default,
                 state,
                 endpoints: a
                     .endpoints
-                    .into_iter()
+                    .iter()
                     .map(|e| Endpoint {
-                        url: e.url,
+                        url: e.url.clone(),
                         weight: e.weight,
                     })
                     .collect(),
                 resources: a
                     .resources
-                    .into_iter()
+                    .iter()
                     .map(|(method, path, auth_required)| Resource {
-                        method,
-                        path,
-                        auth_required,
+                        method: method.clone(),
+                        path: path.clone(),
+                        auth_required: *auth_required,
                     })
                     .collect(),
                 cors: Cors {
                     enabled: a.cors.enabled,
-                    allow_origins: a.cors.allow_origins,
-                    allow_methods: a.cors.allow_methods,
-                    allow_headers: a.cors.allow_headers,
-                    expose_headers: a.cors.expose_headers,
+                    allow_origins: a.cors.allow_origins.clone(),
+                    allow_methods: a.cors.allow_methods.clone(),
+                    allow_headers: a.cors.allow_headers.clone(),
+                    expose_headers: a.cors.expose_headers.clone(),
                     allow_credentials: a.cors.allow_credentials,
                     max_age_secs: a.cors.max_age_secs,
                 },
@@ -196,7 +196,7 @@ impl SnapshotDoc {
                 sunset_at_ms: a.sunset_at,
             }));
         }
-        for k in self.keys {
+        for k in &self.keys {
             let Ok(bytes) = hex::decode(&k.hash) else { continue };
             let Ok(hash) = <[u8; 32]>::try_from(bytes.as_slice()) else {
                 continue;
@@ -210,7 +210,7 @@ impl SnapshotDoc {
                 },
             );
         }
-        for s in self.subscriptions {
+        for s in &self.subscriptions {
             snapshot.subscriptions.insert(
                 (Arc::from(s.application_id.as_str()), Arc::from(s.api_id.as_str())),
                 SubscriptionEntry {
@@ -220,13 +220,13 @@ impl SnapshotDoc {
                 },
             );
         }
-        for p in self.plans {
+        for p in &self.plans {
             let id: Arc<str> = Arc::from(p.id.as_str());
             snapshot.plans.insert(
                 Arc::clone(&id),
                 PlanLimits {
                     plan_id: id,
-                    rate: p.rate_limit.map(|r| RateLimit {
+                    rate: p.rate_limit.as_ref().map(|r| RateLimit {
                         requests: r.requests,
                         per: match r.period {
                             RatePeriod::Second => Duration::from_secs(1),
@@ -234,7 +234,7 @@ impl SnapshotDoc {
                         },
                         burst: r.effective_burst(),
                     }),
-                    quota: p.quota.map(|q| Quota {
+                    quota: p.quota.as_ref().map(|q| Quota {
                         limit: q.requests,
                         period: match q.period {
                             plan::QuotaPeriod::Day => QuotaPeriod::Day,
@@ -260,11 +260,11 @@ impl SnapshotDoc {
         }
         snapshot.jwt = JwtConfig {
             keys,
-            issuer: self.jwt_issuer,
-            audience: self.jwt_audience,
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
             revoked_jti: self
                 .revoked_jtis
-                .into_iter()
+                .iter()
                 .map(|j| Arc::from(j.as_str()))
                 .collect::<HashSet<_>>(),
         };

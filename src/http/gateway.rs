@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -110,12 +112,10 @@ pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Res
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn find_gateway_snapshot(
-    State(app): State<AppState>,
-    auth: Auth,
-) -> Result<Json<crate::gateway::doc::SnapshotDoc>, ApiError> {
+pub async fn find_gateway_snapshot(State(app): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
     operator(&auth)?;
-    Ok(Json(app.deployer.document().await?))
+    let body = app.deployer.document_json().await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Server-sent events: one `revision` event now and one whenever a new revision is deployed.
