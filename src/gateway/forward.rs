@@ -17,7 +17,8 @@
 //! The request head is written straight from the client's parsed fields and
 //! a [`Rewrite`] (endpoint path, forwarding fields, dropped credential and
 //! hop-by-hop fields), and the upstream's response fields reach the client
-//! as they arrived ([`Answer::fields`]): no header map on either side.
+//! as they arrived ([`Answer::fields`]): neither side's fields go through a
+//! header map.
 
 use std::collections::VecDeque;
 use std::error::Error as StdError;
