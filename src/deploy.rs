@@ -30,7 +30,7 @@ pub struct Deployer {
     /// The deployed revision's document as remote nodes fetch it (JSON),
     /// encoded while the embedded gateway's snapshot is built: a node that
     /// hears of a revision gets it without another read of the store.
-    published: std::sync::Mutex<Option<(i64, Bytes)>>,
+    published: std::sync::Mutex<Option<Bytes>>,
     node_id: String,
 }
 
@@ -78,8 +78,7 @@ impl Deployer {
             .published
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .map(|(_, body)| body.clone());
+            .clone();
         match published {
             Some(body) => Ok(body),
             None => Ok(Bytes::from(serde_json::to_vec(&self.document().await?)?)),
@@ -87,7 +86,7 @@ impl Deployer {
     }
 
     /// The store's current snapshot document.
-    pub async fn document(&self) -> anyhow::Result<SnapshotDoc> {
+    async fn document(&self) -> anyhow::Result<SnapshotDoc> {
         let rows = self.store.deployment_rows().await?;
         let jwks = self.keys.ring().jwks().keys.clone();
         SnapshotDoc::from_rows(rows, jwks, self.config.issuer(), self.config.oauth_audience.clone())
@@ -115,7 +114,7 @@ impl Deployer {
             tracing::warn!(api = %api, %problem, "an endpoint was left out");
         }
         let body = Bytes::from(encoded.await??);
-        *self.published.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((revision, body));
+        *self.published.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(body);
         self.revision.send_replace(revision);
         self.store
             .touch_gateway_node(&self.node_id, "embedded", revision)

@@ -554,19 +554,13 @@ pub fn write_head(
         if is(name, "host") || is(name, "x-forwarded-for") {
             return false;
         }
-        let skip = is(name, "connection")
-            || is(name, "te")
-            || is(name, "trailer")
-            || is(name, "transfer-encoding")
-            || is(name, "upgrade")
-            || is(name, "keep-alive")
+        let skip = h1::hop_by_hop(name)
             || is(name, "expect")
             || is(name, "x-forwarded-host")
             || is(name, "x-forwarded-proto")
             || is(name, "x-request-id")
             || (is(name, "content-length") && !matches!(framing, RequestFraming::Length(_)))
             || (rw.drop_authorization && is(name, "authorization"))
-            || (name.len() > 6 && name[..6].eq_ignore_ascii_case(b"proxy-"))
             || rw.key_headers.iter().any(|k| is(name, k.as_str()))
             || (names_fields
                 && h1::connection_named(fields.get_all("connection")).any(|n| n.eq_ignore_ascii_case(name)));
@@ -687,14 +681,6 @@ where
     client.write_all(&upstream_early).await?;
     upstream.write_all(&client_early).await?;
     tokio::io::copy_bidirectional(&mut client, upstream).await.map(|_| ())
-}
-
-/// Declared body length of a message, if any.
-pub fn content_length(fields: &Fields) -> Option<u64> {
-    std::str::from_utf8(fields.get("content-length")?.trim_ascii())
-        .ok()?
-        .parse()
-        .ok()
 }
 
 /// Passes a body through, counting data bytes into a shared counter (used

@@ -424,6 +424,19 @@ fn parse_head(buf: &mut BytesMut, method: &Method) -> io::Result<Option<Response
     }))
 }
 
+/// Whether a field is hop-by-hop by name (RFC 9110 §7.6.1): `Connection`
+/// and the fields it conventionally governs, and `Proxy-*`. What a
+/// `Connection` field names besides is hop-by-hop too ([`connection_named`]).
+pub fn hop_by_hop(name: &[u8]) -> bool {
+    is(name, "connection")
+        || is(name, "keep-alive")
+        || is(name, "te")
+        || is(name, "trailer")
+        || is(name, "transfer-encoding")
+        || is(name, "upgrade")
+        || (name.len() > 6 && name[..6].eq_ignore_ascii_case(b"proxy-"))
+}
+
 /// The field names a `Connection` header lists besides the connection
 /// options (`close`, `keep-alive`, `upgrade`): hop-by-hop by declaration.
 pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> impl Iterator<Item = &'a [u8]> {
@@ -472,25 +485,17 @@ impl WireFacts {
             return Ok(false);
         }
         if is("connection") {
-            let mut names_fields = false;
             for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
-                if token.eq_ignore_ascii_case(b"close") {
-                    self.close = true;
-                } else if token.eq_ignore_ascii_case(b"keep-alive") {
-                    self.keep_alive = true;
-                } else if !token.is_empty() && !token.eq_ignore_ascii_case(b"upgrade") {
-                    names_fields = true;
-                }
+                self.close |= token.eq_ignore_ascii_case(b"close");
+                self.keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
             }
+            // Kept only while it names fields, to cut those out afterwards.
+            let names_fields = connection_named(std::iter::once(value)).next().is_some();
             self.names_fields |= names_fields;
             return Ok(names_fields);
         }
-        let hop_by_hop = is("keep-alive")
-            || is("te")
-            || is("trailer")
-            || (is("upgrade") && !self.switching)
-            || (name.len() > 6 && name[..6].eq_ignore_ascii_case(b"proxy-"));
-        Ok(!hop_by_hop)
+        // A 101's `Upgrade` goes to the client.
+        Ok(!hop_by_hop(name) || (self.switching && is("upgrade")))
     }
 
     /// The body's framing (RFC 9112 §6.3) and whether the connection must
@@ -838,9 +843,17 @@ fn parse_chunk_size(line: &[u8]) -> io::Result<u64> {
     Ok(size)
 }
 
+/// The declared body length of a message, if any (a list of equal values
+/// was already reduced to one by the parser's checks).
+pub fn content_length(fields: &Fields) -> Option<u64> {
+    let value = fields.get("content-length")?;
+    let first = value.split(|&b| b == b',').next().unwrap_or_default();
+    parse_length(first.trim_ascii())
+}
+
 /// How a request body goes out, from its fields and what the body knows.
 pub fn request_framing(fields: &Fields, body_is_empty: bool) -> RequestFraming {
-    if let Some(length) = fields.get("content-length").and_then(|v| parse_length(v.trim_ascii())) {
+    if let Some(length) = content_length(fields) {
         return RequestFraming::Length(length);
     }
     if body_is_empty {
@@ -1132,6 +1145,10 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from_static("3"));
         assert_eq!(request_framing(&Fields::from_map(&h), false), RequestFraming::Length(3));
+        // A list of equal lengths (which the request parser lets through) is that length.
+        h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from_static("3, 3"));
+        assert_eq!(request_framing(&Fields::from_map(&h), false), RequestFraming::Length(3));
+        assert_eq!(content_length(&Fields::from_map(&h)), Some(3));
         assert_eq!(request_framing(&Fields::default(), true), RequestFraming::Empty);
         assert_eq!(request_framing(&Fields::default(), false), RequestFraming::Chunked);
     }

@@ -487,7 +487,7 @@ impl Gateway {
             websocket: client_upgrade.is_some(),
         };
 
-        let declared_in = forward::content_length(&fields);
+        let declared_in = h1::content_length(&fields);
         let mut streamed_in = None;
         let body = if declared_in.is_none() && !body.is_end_stream() {
             let count = Arc::new(AtomicU64::new(0));
@@ -665,10 +665,7 @@ impl Gateway {
 impl<'l> Ctx<'l> {
     fn new(rt: &'l ApiRt, origin: Option<HeaderValue>, started: Instant, now_ms: i64, fields: &Fields) -> Self {
         // A client-supplied request id is kept (when sane) and echoed.
-        let request_id = fields
-            .get("x-request-id")
-            .filter(|v| !v.is_empty() && v.len() <= 200)
-            .and_then(|_| fields.value("x-request-id"));
+        let request_id = fields.value("x-request-id").filter(|v| !v.is_empty() && v.len() <= 200);
         Ctx {
             rt,
             origin,
