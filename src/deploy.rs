@@ -27,10 +27,9 @@ pub struct Deployer {
     gateway: Arc<Gateway>,
     lock: Mutex<()>,
     revision: watch::Sender<i64>,
-    /// The deployed revision's document as remote nodes fetch it (JSON),
-    /// encoded while the embedded gateway's snapshot is built: a node that
-    /// hears of a revision gets it without another read of the store.
-    published: std::sync::Mutex<Option<Bytes>>,
+    /// The change that took the embedded gateway to the deployed revision, as nodes fetch it
+    /// (base revision, JSON): every node that ran the previous revision asks for exactly this.
+    last_change: std::sync::Mutex<Option<(i64, Bytes)>>,
     node_id: String,
 }
 
@@ -51,7 +50,7 @@ impl Deployer {
             gateway,
             lock: Mutex::new(()),
             revision: watch::channel(-1).0,
-            published: std::sync::Mutex::new(None),
+            last_change: std::sync::Mutex::new(None),
             node_id: format!("embedded-{}", crate::domain::ids::new_id()),
         }
     }
@@ -70,42 +69,56 @@ impl Deployer {
         self.revision.subscribe()
     }
 
-    /// The snapshot document for remote nodes, as JSON: the deployed
-    /// revision's (encoded when it was deployed), or the store's current
-    /// one before anything was deployed.
-    pub async fn document_json(&self) -> anyhow::Result<Bytes> {
-        let published = self
-            .published
+    /// The snapshot document for remote nodes, as JSON: the changes after revision `since`, or
+    /// the complete snapshot (no `since`, or one the store cannot be asked about).
+    pub async fn document_json(&self, since: Option<i64>) -> anyhow::Result<Bytes> {
+        let cached = self
+            .last_change
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        match published {
-            Some(body) => Ok(body),
-            None => Ok(Bytes::from(serde_json::to_vec(&self.document().await?)?)),
+        if let (Some(since), Some((base, body))) = (since, cached)
+            && since == base
+        {
+            return Ok(body);
         }
+        let doc = self.document(since).await?;
+        Ok(Bytes::from(
+            tokio::task::spawn_blocking(move || serde_json::to_vec(&doc)).await??,
+        ))
     }
 
-    /// The store's current snapshot document.
-    async fn document(&self) -> anyhow::Result<SnapshotDoc> {
-        let rows = self.store.deployment_rows().await?;
+    /// The store's current snapshot document: complete, or the changes after `since`.
+    async fn document(&self, since: Option<i64>) -> anyhow::Result<SnapshotDoc> {
+        let rows = self.store.deployment_rows(since).await?;
         let jwks = self.keys.ring().jwks().keys.clone();
         SnapshotDoc::from_rows(rows, jwks, self.config.issuer(), self.config.oauth_audience.clone())
     }
 
-    /// Deploy the store's current revision if the gateway runs an older one. Returns the
-    /// revision now served. Concurrent callers wait for one rebuild.
+    /// Deploy the store's current revision if the gateway runs an older one: the changes since
+    /// the deployed revision, applied to the running snapshot (the complete snapshot the first
+    /// time). Returns the revision now served. Concurrent callers wait for one deployment.
     pub async fn sync(&self) -> anyhow::Result<i64> {
         let _guard = self.lock.lock().await;
         let current = self.store.config_revision().await?;
-        if current == self.deployed_revision() {
+        let deployed = self.deployed_revision();
+        if current == deployed {
             return Ok(current);
         }
-        let doc = Arc::new(self.document().await?);
+        let running = self.gateway.snapshot();
+        let since = (deployed >= 0 && running.revision == deployed).then_some(deployed);
+        let doc = self.document(since).await?;
         let revision = doc.revision;
-        // Encoded for remote nodes while the embedded snapshot is built.
-        let for_nodes = Arc::clone(&doc);
-        let encoded = tokio::task::spawn_blocking(move || serde_json::to_vec(&*for_nodes));
-        let snapshot = tokio::task::spawn_blocking(move || doc.to_snapshot()).await??;
+        let (snapshot, change) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let snapshot = doc.apply(&running)?;
+            // A change is small: encode it once for the nodes that will ask for it.
+            let change = match doc.base {
+                Some(base) => Some((base, Bytes::from(serde_json::to_vec(&doc)?))),
+                None => None,
+            };
+            Ok((snapshot, change))
+        })
+        .await??;
         let report = self.gateway.swap(snapshot);
         for issue in &report.route_issues {
             tracing::warn!(?issue, "a resource could not be routed");
@@ -113,8 +126,10 @@ impl Deployer {
         for (api, problem) in &report.endpoint_issues {
             tracing::warn!(api = %api, %problem, "an endpoint was left out");
         }
-        let body = Bytes::from(encoded.await??);
-        *self.published.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(body);
+        *self
+            .last_change
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = change;
         self.revision.send_replace(revision);
         self.store
             .touch_gateway_node(&self.node_id, "embedded", revision)

@@ -13,7 +13,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::gateway::Gateway;
-use crate::gateway::doc::SnapshotDoc;
+use crate::gateway::doc::{BaseMismatch, SnapshotDoc};
+use crate::gateway::snapshot::Snapshot;
 use crate::gateway::usage::{PendingBatches, to_records};
 
 pub struct NodeOptions {
@@ -119,20 +120,18 @@ impl Node {
         anyhow::bail!("the revision stream ended")
     }
 
-    /// Fetch, apply and acknowledge the current snapshot.
+    /// Fetch and apply the changes since the running revision (the complete snapshot until one
+    /// is loaded, or when the control plane cannot offer a change to it), then acknowledge.
     async fn load(&self) -> anyhow::Result<()> {
-        let doc: SnapshotDoc = self
-            .authed(self.http.get(format!("{}/api/v1/gateway/snapshot", self.base)))
-            .timeout(Duration::from_secs(30))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let revision = doc.revision;
-        let snapshot = tokio::task::spawn_blocking(move || doc.to_snapshot()).await??;
+        let running = self.gateway.snapshot();
+        let since = self.gateway.is_loaded().then_some(running.revision);
+        let snapshot = match self.fetch(since, Arc::clone(&running)).await {
+            Err(e) if e.is::<BaseMismatch>() => self.fetch(None, running).await?,
+            other => other?,
+        };
+        let revision = snapshot.revision;
         self.gateway.swap(snapshot);
-        tracing::info!(revision, "snapshot applied");
+        tracing::info!(revision, since, "snapshot applied");
         self.authed(
             self.http
                 .put(format!("{}/api/v1/gateway/nodes/{}", self.base, self.node_id)),
@@ -143,6 +142,26 @@ impl Node {
         .await?
         .error_for_status()?;
         Ok(())
+    }
+
+    /// The control plane's document (the changes after `since`, or complete) applied to
+    /// `running`.
+    async fn fetch(&self, since: Option<i64>, running: Arc<Snapshot>) -> anyhow::Result<Snapshot> {
+        let mut url = format!("{}/api/v1/gateway/snapshot", self.base);
+        if let Some(since) = since {
+            url.push_str(&format!("?since={since}"));
+        }
+        let body = self
+            .authed(self.http.get(url))
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        // A complete snapshot with 100,000 keys is tens of MB: decoded and built off the
+        // runtime's thread.
+        tokio::task::spawn_blocking(move || serde_json::from_slice::<SnapshotDoc>(&body)?.apply(&running)).await?
     }
 
     /// Report usage every `interval`; after `stop`, keep trying for a while to deliver the rest.

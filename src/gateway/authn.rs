@@ -356,7 +356,7 @@ impl JwtVerifier {
 }
 
 fn is_revoked(cfg: &JwtConfig, token: &VerifiedToken) -> bool {
-    token.jti.as_ref().is_some_and(|jti| cfg.revoked_jti.contains(jti))
+    token.jti.as_ref().is_some_and(|jti| cfg.revoked_jti.contains_key(jti))
 }
 
 fn invalid(why: &'static str) -> AuthFailure {
@@ -630,7 +630,7 @@ mod tests {
             v.verify(&s.cfg, &t, now_ms()).expect("valid");
             assert_eq!(v.cache().len(), 1);
             let mut revoked = s.cfg.clone();
-            revoked.revoked_jti.insert(Arc::from("j-revoke-me"));
+            revoked.revoked_jti.insert(Arc::from("j-revoke-me"), i64::MAX);
             // Same verifier (cache hit), new revoked set: rejected.
             assert_eq!(
                 v.verify(&revoked, &t, now_ms()).map(|_| ()),

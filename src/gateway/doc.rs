@@ -1,5 +1,11 @@
 //! The snapshot's wire form: what the control plane sends to gateway nodes (JSON), and the one
 //! conversion into the in-memory [`Snapshot`] both the embedded gateway and remote nodes use.
+//!
+//! A document is complete, or a change to the snapshot of its `base` revision: the catalog
+//! (APIs and plans) only if it changed, and the keys, subscriptions and revoked tokens written
+//! since, each in its current state. A complete document is the change from nothing, so one
+//! [`SnapshotDoc::apply`] serves both: a key added, revoked or re-planned costs a gateway with
+//! 100,000 keys a copy of its indexes, not a rebuild from 19 MB of JSON.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,20 +20,28 @@ use super::snapshot::{
     Snapshot, SnapshotApi, SubscriptionEntry,
 };
 use crate::domain::api;
+use crate::domain::ids::now_ms;
 use crate::domain::plan::{self, RatePeriod};
-use crate::store::DeploymentRows;
+use crate::store::{DeploymentRows, REVOKED_TOKEN_GRACE_MS};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SnapshotDoc {
     pub revision: i64,
-    pub apis: Vec<ApiDoc>,
+    /// The revision this document changes; absent in a complete snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<i64>,
+    /// Every deployed API; in a change, absent when no API changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apis: Option<Vec<ApiDoc>>,
+    /// Every plan's limits; in a change, absent when no plan changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plans: Option<Vec<PlanDoc>>,
     pub keys: Vec<KeyDoc>,
     pub subscriptions: Vec<SubscriptionDoc>,
-    pub plans: Vec<PlanDoc>,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub jwt_keys: Vec<Jwk>,
-    pub revoked_jtis: Vec<String>,
+    pub revoked_tokens: Vec<RevokedTokenDoc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +66,9 @@ pub struct KeyDoc {
     /// Hex SHA-256 of the key.
     pub hash: String,
     pub expires_at: Option<i64>,
+    /// Revoked, expired or its application deleted: drop it (changes only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,7 +77,11 @@ pub struct SubscriptionDoc {
     pub application_id: String,
     pub api_id: String,
     pub plan_id: String,
+    /// false: blocked or waiting for approval (the gateway answers 403).
     pub active: bool,
+    /// Ended or rejected: drop it (changes only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,48 +91,80 @@ pub struct PlanDoc {
     pub quota: Option<plan::Quota>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevokedTokenDoc {
+    pub jti: String,
+    pub expires_at: i64,
+}
+
+/// A change whose base is not the snapshot it was offered to: fetch a complete one.
+#[derive(Debug, thiserror::Error)]
+#[error("the change is to revision {base}, the gateway runs {running}")]
+pub struct BaseMismatch {
+    pub base: i64,
+    pub running: i64,
+}
+
 impl SnapshotDoc {
-    /// Assemble from the store's rows and the key manager's public keys.
+    /// Assemble from the store's rows (complete or a change) and the key manager's public keys.
     pub fn from_rows(
         rows: DeploymentRows,
         jwt_keys: Vec<Jwk>,
         issuer: String,
         audience: String,
     ) -> anyhow::Result<Self> {
-        let mut resources: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
-        for r in rows.resources {
-            resources
-                .entry(r.api_id)
-                .or_default()
-                .push((r.method, r.path, r.auth_required != 0));
-        }
-        let mut apis = Vec::with_capacity(rows.apis.len());
-        for row in rows.apis {
-            let f = row.fields()?;
-            apis.push(ApiDoc {
-                resources: resources.remove(&row.id).unwrap_or_default(),
-                id: row.id,
-                context: f.context,
-                version: f.version,
-                is_default: f.is_default,
-                state: row.state,
-                endpoints: f.endpoints,
-                cors: f.cors,
-                connect_timeout_ms: f.connect_timeout_ms,
-                response_timeout_ms: f.response_timeout_ms,
-                sunset_at: f.sunset_at,
-            });
-        }
-        let parse = |s: &Option<String>| -> Option<serde_json::Value> {
-            s.as_deref().and_then(|s| serde_json::from_str(s).ok())
+        let (apis, plans) = match rows.catalog {
+            Some(catalog) => {
+                let mut resources: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
+                for r in catalog.resources {
+                    resources
+                        .entry(r.api_id)
+                        .or_default()
+                        .push((r.method, r.path, r.auth_required != 0));
+                }
+                let mut apis = Vec::with_capacity(catalog.apis.len());
+                for row in catalog.apis {
+                    let f = row.fields()?;
+                    apis.push(ApiDoc {
+                        resources: resources.remove(&row.id).unwrap_or_default(),
+                        id: row.id,
+                        context: f.context,
+                        version: f.version,
+                        is_default: f.is_default,
+                        state: row.state,
+                        endpoints: f.endpoints,
+                        cors: f.cors,
+                        connect_timeout_ms: f.connect_timeout_ms,
+                        response_timeout_ms: f.response_timeout_ms,
+                        sunset_at: f.sunset_at,
+                    });
+                }
+                let parse = |s: &Option<String>| -> Option<serde_json::Value> {
+                    s.as_deref().and_then(|s| serde_json::from_str(s).ok())
+                };
+                let plans = catalog
+                    .plans
+                    .into_iter()
+                    .map(|p| PlanDoc {
+                        rate_limit: parse(&p.rate_limit).and_then(|v| serde_json::from_value(v).ok()),
+                        quota: parse(&p.quota).and_then(|v| serde_json::from_value(v).ok()),
+                        id: p.id,
+                    })
+                    .collect();
+                (Some(apis), Some(plans))
+            }
+            None => (None, None),
         };
         Ok(SnapshotDoc {
             revision: rows.revision,
+            base: rows.since,
             apis,
+            plans,
             keys: rows
                 .keys
                 .into_iter()
                 .map(|k| KeyDoc {
+                    gone: k.live == 0,
                     id: k.id,
                     application_id: k.application_id,
                     hash: k.key_hash,
@@ -123,126 +176,99 @@ impl SnapshotDoc {
                 .into_iter()
                 .map(|s| SubscriptionDoc {
                     active: s.state == "ACTIVE",
+                    gone: !matches!(s.state.as_str(), "ACTIVE" | "BLOCKED" | "PENDING"),
                     id: s.id,
                     application_id: s.application_id,
                     api_id: s.api_id,
                     plan_id: s.plan_id,
                 })
                 .collect(),
-            plans: rows
-                .plans
-                .into_iter()
-                .map(|p| PlanDoc {
-                    rate_limit: parse(&p.rate_limit).and_then(|v| serde_json::from_value(v).ok()),
-                    quota: parse(&p.quota).and_then(|v| serde_json::from_value(v).ok()),
-                    id: p.id,
-                })
-                .collect(),
             jwt_issuer: issuer,
             jwt_audience: audience,
             jwt_keys,
-            revoked_jtis: rows.revoked_jtis,
+            revoked_tokens: rows
+                .revoked_tokens
+                .into_iter()
+                .map(|t| RevokedTokenDoc {
+                    jti: t.jti,
+                    expires_at: t.expires_at,
+                })
+                .collect(),
         })
     }
 
-    /// The in-memory snapshot the gateway serves from.
-    pub fn to_snapshot(&self) -> anyhow::Result<Snapshot> {
-        let mut snapshot = Snapshot {
-            revision: self.revision,
-            ..Snapshot::default()
-        };
-        for a in &self.apis {
-            let state = match a.state.as_str() {
-                "PROTOTYPED" => ApiState::Prototyped,
-                "PUBLISHED" => ApiState::Published,
-                "BLOCKED" => ApiState::Blocked,
-                "DEPRECATED" => ApiState::Deprecated,
-                _ => continue,
-            };
-            snapshot.apis.push(Arc::new(SnapshotApi {
-                id: Arc::from(a.id.as_str()),
-                context: a.context.clone(),
-                version: a.version.clone(),
-                is_default: a.is_default,
-                state,
-                endpoints: a
-                    .endpoints
-                    .iter()
-                    .map(|e| Endpoint {
-                        url: e.url.clone(),
-                        weight: e.weight,
-                    })
-                    .collect(),
-                resources: a
-                    .resources
-                    .iter()
-                    .map(|(method, path, auth_required)| Resource {
-                        method: method.clone(),
-                        path: path.clone(),
-                        auth_required: *auth_required,
-                    })
-                    .collect(),
-                cors: Cors {
-                    enabled: a.cors.enabled,
-                    allow_origins: a.cors.allow_origins.clone(),
-                    allow_methods: a.cors.allow_methods.clone(),
-                    allow_headers: a.cors.allow_headers.clone(),
-                    expose_headers: a.cors.expose_headers.clone(),
-                    allow_credentials: a.cors.allow_credentials,
-                    max_age_secs: a.cors.max_age_secs,
+    /// The snapshot this document describes: itself if complete, else `running` with the
+    /// changes applied. A change to another revision than `running`'s is a [`BaseMismatch`].
+    /// Keys past their expiry and revoked tokens past theirs (and the grace) are left out.
+    pub fn apply(&self, running: &Snapshot) -> anyhow::Result<Snapshot> {
+        let mut next = match self.base {
+            None => Snapshot::default(),
+            Some(base) if base == running.revision => Snapshot {
+                revision: running.revision,
+                apis: running.apis.clone(),
+                keys: running.keys.clone(),
+                subscriptions: running.subscriptions.clone(),
+                plans: running.plans.clone(),
+                jwt: JwtConfig {
+                    revoked_jti: running.jwt.revoked_jti.clone(),
+                    ..JwtConfig::default()
                 },
-                connect_timeout_ms: a.connect_timeout_ms.max(1) as u64,
-                response_timeout_ms: a.response_timeout_ms.max(1) as u64,
-                sunset_at_ms: a.sunset_at,
-            }));
+            },
+            Some(base) => {
+                return Err(BaseMismatch {
+                    base,
+                    running: running.revision,
+                }
+                .into());
+            }
+        };
+        next.revision = self.revision;
+        let now = now_ms();
+        // One `Arc` per distinct id: 100,000 keys of one application share its id.
+        let mut ids = Interner::from_snapshot(&next);
+        if let Some(apis) = &self.apis {
+            next.apis = apis.iter().filter_map(|a| a.to_api(&mut ids)).collect();
+        }
+        if let Some(plans) = &self.plans {
+            next.plans = plans.iter().map(|p| p.to_limits(&mut ids)).collect();
         }
         for k in &self.keys {
-            let Ok(bytes) = hex::decode(&k.hash) else { continue };
-            let Ok(hash) = <[u8; 32]>::try_from(bytes.as_slice()) else {
+            let Some(hash) = hex::decode(&k.hash).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()) else {
                 continue;
             };
-            snapshot.keys.insert(
-                hash,
-                KeyEntry {
-                    key_id: Arc::from(k.id.as_str()),
-                    application_id: Arc::from(k.application_id.as_str()),
-                    expires_at_ms: k.expires_at,
-                },
-            );
+            if k.gone {
+                next.keys.remove(&hash);
+            } else {
+                next.keys.insert(
+                    hash,
+                    KeyEntry {
+                        key_id: Arc::from(k.id.as_str()),
+                        application_id: ids.get(&k.application_id),
+                        expires_at_ms: k.expires_at,
+                    },
+                );
+            }
         }
+        next.keys.retain(|_, k| k.expires_at_ms.is_none_or(|at| at > now));
         for s in &self.subscriptions {
-            snapshot.subscriptions.insert(
-                (Arc::from(s.application_id.as_str()), Arc::from(s.api_id.as_str())),
-                SubscriptionEntry {
+            let pair = (ids.get(&s.application_id), ids.get(&s.api_id));
+            if s.gone {
+                // Only the subscription itself: the pair may belong to a newer one already.
+                if next
+                    .subscriptions
+                    .get(&pair)
+                    .is_some_and(|live| *live.subscription_id == *s.id)
+                {
+                    next.subscriptions.remove(&pair);
+                }
+            } else {
+                let entry = SubscriptionEntry {
                     subscription_id: Arc::from(s.id.as_str()),
-                    plan_id: Arc::from(s.plan_id.as_str()),
+                    plan_id: ids.get(&s.plan_id),
                     active: s.active,
-                },
-            );
-        }
-        for p in &self.plans {
-            let id: Arc<str> = Arc::from(p.id.as_str());
-            snapshot.plans.insert(
-                Arc::clone(&id),
-                PlanLimits {
-                    plan_id: id,
-                    rate: p.rate_limit.as_ref().map(|r| RateLimit {
-                        requests: r.requests,
-                        per: match r.period {
-                            RatePeriod::Second => Duration::from_secs(1),
-                            RatePeriod::Minute => Duration::from_secs(60),
-                        },
-                        burst: r.effective_burst(),
-                    }),
-                    quota: p.quota.as_ref().map(|q| Quota {
-                        limit: q.requests,
-                        period: match q.period {
-                            plan::QuotaPeriod::Day => QuotaPeriod::Day,
-                            plan::QuotaPeriod::Month => QuotaPeriod::Month,
-                        },
-                    }),
-                },
-            );
+                };
+                next.subscriptions.insert(pair, entry);
+            }
         }
         let mut keys = HashMap::new();
         for jwk in &self.jwt_keys {
@@ -258,16 +284,117 @@ impl SnapshotDoc {
                 },
             );
         }
-        snapshot.jwt = JwtConfig {
-            keys,
-            issuer: self.jwt_issuer.clone(),
-            audience: self.jwt_audience.clone(),
-            revoked_jti: self
-                .revoked_jtis
-                .iter()
-                .map(|j| Arc::from(j.as_str()))
-                .collect::<HashSet<_>>(),
+        next.jwt.keys = keys;
+        next.jwt.issuer = self.jwt_issuer.clone();
+        next.jwt.audience = self.jwt_audience.clone();
+        for t in &self.revoked_tokens {
+            next.jwt.revoked_jti.insert(Arc::from(t.jti.as_str()), t.expires_at);
+        }
+        next.jwt
+            .revoked_jti
+            .retain(|_, expires_at| *expires_at > now - REVOKED_TOKEN_GRACE_MS);
+        Ok(next)
+    }
+}
+
+impl ApiDoc {
+    /// The deployed API; `None` for a state that is not served (CREATED, RETIRED).
+    fn to_api(&self, ids: &mut Interner) -> Option<Arc<SnapshotApi>> {
+        let state = match self.state.as_str() {
+            "PROTOTYPED" => ApiState::Prototyped,
+            "PUBLISHED" => ApiState::Published,
+            "BLOCKED" => ApiState::Blocked,
+            "DEPRECATED" => ApiState::Deprecated,
+            _ => return None,
         };
-        Ok(snapshot)
+        Some(Arc::new(SnapshotApi {
+            id: ids.get(&self.id),
+            context: self.context.clone(),
+            version: self.version.clone(),
+            is_default: self.is_default,
+            state,
+            endpoints: self
+                .endpoints
+                .iter()
+                .map(|e| Endpoint {
+                    url: e.url.clone(),
+                    weight: e.weight,
+                })
+                .collect(),
+            resources: self
+                .resources
+                .iter()
+                .map(|(method, path, auth_required)| Resource {
+                    method: method.clone(),
+                    path: path.clone(),
+                    auth_required: *auth_required,
+                })
+                .collect(),
+            cors: Cors {
+                enabled: self.cors.enabled,
+                allow_origins: self.cors.allow_origins.clone(),
+                allow_methods: self.cors.allow_methods.clone(),
+                allow_headers: self.cors.allow_headers.clone(),
+                expose_headers: self.cors.expose_headers.clone(),
+                allow_credentials: self.cors.allow_credentials,
+                max_age_secs: self.cors.max_age_secs,
+            },
+            connect_timeout_ms: self.connect_timeout_ms.max(1) as u64,
+            response_timeout_ms: self.response_timeout_ms.max(1) as u64,
+            sunset_at_ms: self.sunset_at,
+        }))
+    }
+}
+
+impl PlanDoc {
+    fn to_limits(&self, ids: &mut Interner) -> (Arc<str>, PlanLimits) {
+        let id = ids.get(&self.id);
+        let limits = PlanLimits {
+            plan_id: Arc::clone(&id),
+            rate: self.rate_limit.as_ref().map(|r| RateLimit {
+                requests: r.requests,
+                per: match r.period {
+                    RatePeriod::Second => Duration::from_secs(1),
+                    RatePeriod::Minute => Duration::from_secs(60),
+                },
+                burst: r.effective_burst(),
+            }),
+            quota: self.quota.as_ref().map(|q| Quota {
+                limit: q.requests,
+                period: match q.period {
+                    plan::QuotaPeriod::Day => QuotaPeriod::Day,
+                    plan::QuotaPeriod::Month => QuotaPeriod::Month,
+                },
+            }),
+        };
+        (id, limits)
+    }
+}
+
+/// Shared `Arc<str>`s for the ids a snapshot repeats (applications, APIs, plans), seeded with
+/// those the snapshot being changed already holds.
+struct Interner {
+    ids: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl Interner {
+    fn from_snapshot(snapshot: &Snapshot) -> Interner {
+        let mut ids = HashSet::default();
+        for api in &snapshot.apis {
+            ids.insert(Arc::clone(&api.id));
+        }
+        for plan in snapshot.plans.keys() {
+            ids.insert(Arc::clone(plan));
+        }
+        Interner { ids }
+    }
+
+    fn get(&mut self, id: &str) -> Arc<str> {
+        if let Some(known) = self.ids.get(id) {
+            return Arc::clone(known);
+        }
+        let id: Arc<str> = Arc::from(id);
+        self.ids.insert(Arc::clone(&id));
+        id
     }
 }

@@ -146,7 +146,7 @@ struct ApiRt {
 /// What one swap installs, all at once.
 struct Live {
     snapshot: Arc<Snapshot>,
-    routes: RouteTable,
+    routes: Arc<RouteTable>,
     apis: Vec<Arc<ApiRt>>,
     jwt: JwtVerifier,
     /// API keys accepted under this snapshot (plaintext → SHA-256).
@@ -203,7 +203,7 @@ impl Gateway {
         Gateway {
             live: ArcSwap::from_pointee(Live {
                 snapshot: Arc::new(Snapshot::default()),
-                routes: RouteTable::default(),
+                routes: Arc::default(),
                 apis: Vec::new(),
                 jwt: JwtVerifier::default(),
                 key_cache: KeyCache::default(),
@@ -228,15 +228,51 @@ impl Gateway {
 
     pub fn swap(&self, snapshot: Snapshot) -> SwapReport {
         let _serialised = self.swap_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        self.loaded.store(true, Ordering::Release);
         let old = self.live.load_full();
-        let old_by_id: HashMap<&str, &Arc<ApiRt>> = old.apis.iter().map(|rt| (&*rt.api.id, rt)).collect();
-        let (routes, route_issues) = RouteTable::build(&snapshot.apis);
         let mut report = SwapReport {
             revision: snapshot.revision,
-            route_issues,
             ..SwapReport::default()
         };
+        // A change that left every API as it was (keys, subscriptions, tokens) keeps the routes
+        // and each API's runtime state.
+        let same_apis = old.snapshot.apis.len() == snapshot.apis.len()
+            && old
+                .snapshot
+                .apis
+                .iter()
+                .zip(&snapshot.apis)
+                .all(|(a, b)| Arc::ptr_eq(a, b));
+        let (routes, apis) = if same_apis {
+            report.balancers_kept = old.apis.len();
+            (Arc::clone(&old.routes), old.apis.clone())
+        } else {
+            self.runtimes(&old, &snapshot, &mut report)
+        };
+        self.loaded.store(true, Ordering::Release);
+        let jwt = JwtVerifier::with_cache(
+            &snapshot.jwt,
+            self.config.jwt_leeway_secs,
+            self.config.jwt_cache_capacity,
+        );
+        for issue in &report.route_issues {
+            tracing::warn!(revision = snapshot.revision, "{issue}");
+        }
+        self.live.store(Arc::new(Live {
+            snapshot: Arc::new(snapshot),
+            routes,
+            apis,
+            jwt,
+            key_cache: KeyCache::new(self.config.key_cache_capacity),
+        }));
+        report
+    }
+
+    /// Routes and per-API runtime state for `snapshot`'s APIs; an API whose endpoints did not
+    /// change keeps its balancer (and the endpoints' health).
+    fn runtimes(&self, old: &Live, snapshot: &Snapshot, report: &mut SwapReport) -> (Arc<RouteTable>, Vec<Arc<ApiRt>>) {
+        let old_by_id: HashMap<&str, &Arc<ApiRt>> = old.apis.iter().map(|rt| (&*rt.api.id, rt)).collect();
+        let (routes, route_issues) = RouteTable::build(&snapshot.apis);
+        report.route_issues = route_issues;
         let mut apis = Vec::with_capacity(snapshot.apis.len());
         for api in &snapshot.apis {
             let upstreams = match old_by_id.get(&*api.id) {
@@ -264,22 +300,7 @@ impl Gateway {
                 deadline: api.connect_timeout().saturating_add(api.response_timeout()),
             }));
         }
-        let jwt = JwtVerifier::with_cache(
-            &snapshot.jwt,
-            self.config.jwt_leeway_secs,
-            self.config.jwt_cache_capacity,
-        );
-        for issue in &report.route_issues {
-            tracing::warn!(revision = snapshot.revision, "{issue}");
-        }
-        self.live.store(Arc::new(Live {
-            snapshot: Arc::new(snapshot),
-            routes,
-            apis,
-            jwt,
-            key_cache: KeyCache::new(self.config.key_cache_capacity),
-        }));
-        report
+        (Arc::new(routes), apis)
     }
 
     fn upstreams(&self, api: &SnapshotApi, issues: &mut Vec<(Arc<str>, String)>) -> Upstreams {

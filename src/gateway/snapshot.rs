@@ -6,7 +6,7 @@
 //! plain data and a few lookup helpers only: no I/O, no axum.
 
 use std::borrow::Borrow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -176,8 +176,9 @@ pub struct JwtConfig {
     pub issuer: String,
     /// Expected `aud`.
     pub audience: String,
-    /// Revoked token ids (`jti`), until they expire.
-    pub revoked_jti: HashSet<Arc<str>>,
+    /// Revoked token ids (`jti`) → when the token expires (epoch ms); kept until a little
+    /// after that.
+    pub revoked_jti: HashMap<Arc<str>, i64>,
 }
 
 impl fmt::Debug for JwtConfig {

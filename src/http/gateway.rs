@@ -12,12 +12,12 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::domain::ids::to_datetime;
 use crate::domain::policy::GlobalPermission;
@@ -94,10 +94,19 @@ pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Res
     }))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SnapshotParams {
+    /// The revision the node runs: answer with the changes after it (`base` is then set in the
+    /// document). Without it, or for a revision the store never reached, the complete snapshot.
+    pub since: Option<i64>,
+}
+
 /// The current snapshot for a gateway node: routes, credentials (hashed), subscriptions,
-/// plans, token keys.
+/// plans, token keys — complete, or the changes after the node's revision.
 #[utoipa::path(get, path = "/gateway/snapshot", tag = "gateway",
     security(("bearer" = [])),
+    params(SnapshotParams),
     responses(
         (status = 200, description = "Snapshot document", body = Object, example = json!({
             "revision": 42, "apis": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "context": "/petstore", "version": "1.0.0",
@@ -108,13 +117,18 @@ pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Res
             "keys": [{"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60",
                 "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "expires_at": null}],
             "subscriptions": [], "plans": [], "jwt_issuer": "https://api.example.com", "jwt_audience": "tollgate",
-            "jwt_keys": [], "revoked_jtis": []})),
+            "jwt_keys": [], "revoked_tokens": []})),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn find_gateway_snapshot(State(app): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+pub async fn find_gateway_snapshot(
+    State(app): State<AppState>,
+    auth: Auth,
+    ApiQuery(params): ApiQuery<SnapshotParams>,
+) -> Result<Response, ApiError> {
     operator(&auth)?;
-    let body = app.deployer.document_json().await?;
+    let body = app.deployer.document_json(params.since).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

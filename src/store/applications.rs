@@ -174,7 +174,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         super::subscriptions::end_where(&mut tx, "application_id", id, now).await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -184,7 +184,7 @@ impl Store {
     pub async fn insert_api_key(&self, application_id: &str, key: NewSecret<'_>) -> StoreResult<ApiKeyRow> {
         let mut tx = self.begin_write().await?;
         let row = insert_key(&mut tx, application_id, &key).await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -221,7 +221,7 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -252,7 +252,7 @@ impl Store {
                 "only a live key that was not rotated already can be rotated".into(),
             ));
         }
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         Ok(row)
     }

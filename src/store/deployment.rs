@@ -1,6 +1,8 @@
 //! What the gateway snapshot is built from: deployed APIs, live keys and subscriptions, plans,
 //! revoked tokens. Read in one transaction so the snapshot is consistent with its revision.
 
+use sqlx::AssertSqlSafe;
+
 use super::{ApiRow, Store, StoreResult};
 use crate::domain::ids::now_ms;
 
@@ -12,16 +14,19 @@ pub struct DeployedResource {
     pub auth_required: i64,
 }
 
+/// An API key as gateways see it; `live` is false for one revoked, expired or of a deleted
+/// application (only in changes: a complete read holds live keys only).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LiveKey {
+pub struct KeyRow {
     pub id: String,
     pub application_id: String,
     pub key_hash: String,
     pub expires_at: Option<i64>,
+    pub live: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LiveSubscription {
+pub struct SubscriptionStateRow {
     pub id: String,
     pub application_id: String,
     pub api_id: String,
@@ -36,69 +41,117 @@ pub struct PlanLimitRow {
     pub quota: Option<String>,
 }
 
-/// Everything a snapshot needs, at one revision.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevokedTokenRow {
+    pub jti: String,
+    pub expires_at: i64,
+}
+
+/// The catalog: deployed APIs with their resources, and every plan's limits.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogRows {
+    pub apis: Vec<ApiRow>,
+    pub resources: Vec<DeployedResource>,
+    pub plans: Vec<PlanLimitRow>,
+}
+
+/// What a snapshot needs at one revision: all of it (`since` = None), or what changed after
+/// revision `since` — the catalog only if it changed, and the key, subscription and revoked
+/// token rows written since, each in its current state.
 #[derive(Debug, Clone, Default)]
 pub struct DeploymentRows {
     pub revision: i64,
-    pub apis: Vec<ApiRow>,
-    pub resources: Vec<DeployedResource>,
-    pub keys: Vec<LiveKey>,
-    pub subscriptions: Vec<LiveSubscription>,
-    pub plans: Vec<PlanLimitRow>,
-    pub revoked_jtis: Vec<String>,
+    pub since: Option<i64>,
+    pub catalog: Option<CatalogRows>,
+    pub keys: Vec<KeyRow>,
+    pub subscriptions: Vec<SubscriptionStateRow>,
+    pub revoked_tokens: Vec<RevokedTokenRow>,
 }
 
+/// Revoked tokens stay listed this long after they expire (clock skew between nodes).
+pub const REVOKED_TOKEN_GRACE_MS: i64 = 60_000;
+
 impl Store {
-    pub async fn deployment_rows(&self) -> StoreResult<DeploymentRows> {
+    /// The rows for a snapshot: all of them, or those changed after revision `since`.
+    ///
+    /// The revision is read first; every row of a revision up to it is committed by then (its
+    /// bump held config_state's row lock to commit), so nothing at or below it is missed. A row
+    /// changed again later may be read in its newer state: applying a row's current state twice
+    /// is harmless, and the next delta carries it again anyway. A `since` above the current
+    /// revision or below zero reads everything (`since` in the result says which it was).
+    pub async fn deployment_rows(&self, since: Option<i64>) -> StoreResult<DeploymentRows> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let revision: i64 = sqlx::query_scalar("SELECT revision FROM config_state WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        let apis: Vec<ApiRow> = sqlx::query_as(
-            "SELECT id, org_id, name, description, context, version, is_default, state, tags, visibility,
-                    visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription,
-                    sunset_at, row_version, created_at, updated_at
-               FROM apis WHERE state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY id",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let resources: Vec<DeployedResource> = sqlx::query_as(
-            "SELECT r.api_id, r.method, r.path, r.auth_required FROM api_resources r JOIN apis a ON a.id = r.api_id
-              WHERE a.state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY r.api_id, r.position",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let keys: Vec<LiveKey> = sqlx::query_as(
-            "SELECT k.id, k.application_id, k.key_hash, k.expires_at FROM api_keys k
-               JOIN applications a ON a.id = k.application_id
-              WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $1) AND a.deleted_at IS NULL",
-        )
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?;
-        let subscriptions: Vec<LiveSubscription> = sqlx::query_as(
-            "SELECT id, application_id, api_id, plan_id, state FROM subscriptions
-              WHERE state IN ('ACTIVE', 'BLOCKED', 'PENDING')",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let plans: Vec<PlanLimitRow> = sqlx::query_as("SELECT id, rate_limit, quota FROM plans")
-            .fetch_all(&mut *tx)
-            .await?;
-        let revoked_jtis: Vec<String> = sqlx::query_scalar("SELECT jti FROM revoked_tokens WHERE expires_at > $1")
-            .bind(now - 60_000)
-            .fetch_all(&mut *tx)
-            .await?;
+        let (revision, catalog_revision): (i64, i64) =
+            sqlx::query_as("SELECT revision, catalog_revision FROM config_state WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+        // A base this store never reached (another database, one restored from an older
+        // backup) gets the complete snapshot.
+        let since = since.filter(|since| (0..=revision).contains(since));
+        let catalog = match since {
+            Some(since) if catalog_revision <= since => None,
+            _ => Some(catalog_rows(&mut tx).await?),
+        };
+        // A complete read keeps the live rows; a delta every row written after `since` ($2).
+        let live_key = "k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $1) AND a.deleted_at IS NULL";
+        let (keys_where, subscriptions_where, tokens_where) = match since {
+            Some(_) => (
+                "(k.change_rev IS NULL OR k.change_rev > $2)",
+                "(change_rev IS NULL OR change_rev > $1)",
+                "(change_rev IS NULL OR change_rev > $2)",
+            ),
+            None => (live_key, "state IN ('ACTIVE', 'BLOCKED', 'PENDING')", "1 = 1"),
+        };
+        let keys = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT k.id, k.application_id, k.key_hash, k.expires_at, CASE WHEN {live_key} THEN 1 ELSE 0 END AS live
+               FROM api_keys k JOIN applications a ON a.id = k.application_id
+              WHERE {keys_where} ORDER BY k.id"
+        )))
+        .bind(now);
+        let subscriptions = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id, application_id, api_id, plan_id, state FROM subscriptions WHERE {subscriptions_where} ORDER BY id"
+        )));
+        let tokens = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 AND {tokens_where} ORDER BY jti"
+        )))
+        .bind(now - REVOKED_TOKEN_GRACE_MS);
+        let (keys, subscriptions, tokens) = match since {
+            Some(since) => (keys.bind(since), subscriptions.bind(since), tokens.bind(since)),
+            None => (keys, subscriptions, tokens),
+        };
+        let keys: Vec<KeyRow> = keys.fetch_all(&mut *tx).await?;
+        let subscriptions: Vec<SubscriptionStateRow> = subscriptions.fetch_all(&mut *tx).await?;
+        let revoked_tokens: Vec<RevokedTokenRow> = tokens.fetch_all(&mut *tx).await?;
         tx.commit().await?;
         Ok(DeploymentRows {
             revision,
-            apis,
-            resources,
+            since,
+            catalog,
             keys,
             subscriptions,
-            plans,
-            revoked_jtis,
+            revoked_tokens,
         })
     }
+}
+
+async fn catalog_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StoreResult<CatalogRows> {
+    let apis: Vec<ApiRow> = sqlx::query_as(
+        "SELECT id, org_id, name, description, context, version, is_default, state, tags, visibility,
+                visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription,
+                sunset_at, row_version, created_at, updated_at
+           FROM apis WHERE state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let resources: Vec<DeployedResource> = sqlx::query_as(
+        "SELECT r.api_id, r.method, r.path, r.auth_required FROM api_resources r JOIN apis a ON a.id = r.api_id
+          WHERE a.state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY r.api_id, r.position",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let plans: Vec<PlanLimitRow> = sqlx::query_as("SELECT id, rate_limit, quota FROM plans ORDER BY id")
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(CatalogRows { apis, resources, plans })
 }

@@ -39,7 +39,10 @@ pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, 
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
-pub use deployment::{DeployedResource, DeploymentRows, LiveKey, LiveSubscription, PlanLimitRow};
+pub use deployment::{
+    CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, REVOKED_TOKEN_GRACE_MS, RevokedTokenRow,
+    SubscriptionStateRow,
+};
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
 pub use plans::{PlanFields, PlanRow};

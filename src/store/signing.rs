@@ -75,7 +75,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() > 0 {
-            revision::bump(&mut tx).await?;
+            revision::bump_access(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(())

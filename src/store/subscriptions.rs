@@ -226,7 +226,7 @@ impl Store {
         let mut entry = entry;
         entry.target_id = id.clone();
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         self.find_subscription(&id)
             .await?
@@ -343,7 +343,7 @@ impl Store {
         let event = if ends { SUBSCRIPTION_ENDED } else { SUBSCRIPTION_CHANGED };
         emit(&mut tx, id, event, change, now).await?;
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         self.find_subscription(id)
             .await?
@@ -402,7 +402,7 @@ impl Store {
             emit(&mut tx, id, SUBSCRIPTION_CHANGED, change, now).await?;
         }
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        revision::bump_access(&mut tx).await?;
         tx.commit().await?;
         self.find_subscription(id)
             .await?

@@ -113,6 +113,35 @@ pub async fn subscribed_app(dev: &Client, name: &str, api: &str, plan: &str) -> 
     (app_id, key["secret"].as_str().unwrap().to_owned(), sub)
 }
 
+/// An OAuth client for the application and an access token from the client-credentials grant:
+/// (client id, client secret, token).
+pub async fn client_credentials(base: &str, dev: &Client, app_id: &str) -> (String, String, String) {
+    let (s, client, _) = dev
+        .call(
+            Method::POST,
+            &format!("/api/v1/applications/{app_id}/oauth-client"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, 201, "{client}");
+    let (id, secret) = (
+        client["client_id"].as_str().unwrap().to_owned(),
+        client["client_secret"].as_str().unwrap().to_owned(),
+    );
+    let token: Value = reqwest::Client::new()
+        .post(format!("{base}/oauth2/token"))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    (id, secret, token)
+}
+
 async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut req = reqwest::Client::new().get(format!("{gw}{path}"));
     if let Some(k) = key {
@@ -286,28 +315,8 @@ async fn jwt_access_tokens_are_verified_locally_and_revocation_applies_at_once()
     let api = publish_api(&publisher, &org, "/jwt", &unlimited, json!([{"url": upstream.url}])).await;
     let dev = app.developer("jwt@example.org").await;
     let (app_id, _, _) = subscribed_key(&dev, &api, &unlimited).await;
-    let (_, client, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/oauth-client"),
-            Some(json!({})),
-        )
-        .await;
-    let (id, secret) = (
-        client["client_id"].as_str().unwrap(),
-        client["client_secret"].as_str().unwrap(),
-    );
-    let token: Value = reqwest::Client::new()
-        .post(format!("{}/oauth2/token", app.base))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwt = token["access_token"].as_str().unwrap();
+    let (id, secret, jwt) = client_credentials(&app.base, &dev, &app_id).await;
+    let (id, secret, jwt) = (id.as_str(), secret.as_str(), jwt.as_str());
     let bearer = |t: &str| {
         reqwest::Client::new()
             .get(format!("{}/jwt/v1/items/1", app.gateway))

@@ -15,4 +15,5 @@ mod openapi;
 mod ops;
 mod process;
 mod publisher;
+mod snapshot_changes;
 mod webhooks;

@@ -86,7 +86,7 @@ async fn start_node(control_plane: &str, token: &str, name: &str, env: &[(&str, 
     (guard, node)
 }
 
-async fn operator_token(app: &TestApp) -> String {
+pub async fn operator_token(app: &TestApp) -> String {
     let root = app.admin().await;
     let (_, pat, _) = root
         .call(Method::POST, "/api/v1/me/tokens", Some(json!({"name": "node"})))

@@ -286,7 +286,7 @@ async fn jwt_access_tokens() {
     snap.jwt.keys.insert(jwt.kid.into(), key);
     snap.jwt.issuer = "https://tollgate.test".into();
     snap.jwt.audience = "tollgate-gateway".into();
-    snap.jwt.revoked_jti.insert(Arc::from("revoked-1"));
+    snap.jwt.revoked_jti.insert(Arc::from("revoked-1"), i64::MAX);
     gw.swap(snap);
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
@@ -363,7 +363,9 @@ async fn cached_jwts_follow_revocation_and_key_removal() {
         }
         s.jwt.issuer = "https://tollgate.test".into();
         s.jwt.audience = "tollgate-gateway".into();
-        s.jwt.revoked_jti.extend(revoked.iter().map(|j| Arc::from(*j)));
+        s.jwt
+            .revoked_jti
+            .extend(revoked.iter().map(|j| (Arc::from(*j), i64::MAX)));
         s
     };
     gw.swap(snap(1, Some(key.clone()), &[]));
