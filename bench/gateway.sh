@@ -25,10 +25,11 @@ bash "$KIT/install.sh" >/dev/null
 BACKEND=http://127.0.0.1:${BASE_PORT:-18080}
 # shellcheck source=bench/lib/control-plane.sh
 source "$ROOT/bench/lib/control-plane.sh"
-# Propagation: a new key written to the store, deployed by the next control-plane write.
+# Propagation: a new key written to the store (as the store's own writes do: a new revision that
+# stamps the changed row), deployed by the next control-plane write.
 PROP_KEY=bench-key-prop-$RANDOM
 PROP_HASH=$(printf %s "$PROP_KEY" | sha256sum | cut -d' ' -f1)
-PROP_CMD="sqlite3 -cmd '.timeout 5000' '$WORK/data/tollgate.db' \"INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at) VALUES ('prop', '$APP', 'p', 'p', '$PROP_HASH', 0); UPDATE config_state SET revision = revision + 1;\" && curl -sf -b '$J' -H 'x-csrf-token: $CSRF' -H 'content-type: application/json' -X PATCH '$CP/api/v1/applications/$APP' -d '{\"description\":\"prop\"}' >/dev/null"
+PROP_CMD="sqlite3 -cmd '.timeout 5000' '$WORK/data/tollgate.db' \"INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at) VALUES ('prop', '$APP', 'p', 'p', '$PROP_HASH', 0); UPDATE config_state SET revision = revision + 1; UPDATE api_keys SET change_rev = (SELECT revision FROM config_state WHERE id = 1) WHERE change_rev IS NULL;\" && curl -sf -b '$J' -H 'x-csrf-token: $CSRF' -H 'content-type: application/json' -X PATCH '$CP/api/v1/applications/$APP' -d '{\"description\":\"prop\"}' >/dev/null"
 echo "== our slot: tollgate gateway node, auth=$AUTH, $API_KEYS keys"
 GATEWAY_URL=http://127.0.0.1:18090/api/hello \
 GATEWAY_HEADERS="$HEADERS" \

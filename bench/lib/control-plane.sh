@@ -37,7 +37,10 @@ with open(path, "w") as f:
         k = "bench-key-%04d" % i
         h = hashlib.sha256(k.encode()).hexdigest()
         f.write(f"INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at) VALUES ('{uuid.uuid4()}', '{app}', 'bench', 'bench-k', '{h}', {now});\n")
-    f.write("UPDATE config_state SET revision = revision + 1;\nCOMMIT;\n")
+    # A new revision, with the rows stamped as the store's own writes do (src/store/revision.rs).
+    f.write("UPDATE config_state SET revision = revision + 1;\n")
+    f.write("UPDATE api_keys SET change_rev = (SELECT revision FROM config_state WHERE id = 1) WHERE change_rev IS NULL;\n")
+    f.write("COMMIT;\n")
 PY
 sqlite3 -cmd ".timeout 5000" "$WORK/data/tollgate.db" < "$WORK/keys.sql"
 api PATCH /api/v1/applications/$APP -d '{"description":"keys loaded"}' >/dev/null   # deploys the new revision

@@ -93,7 +93,9 @@ impl Store {
             Some(since) if catalog_revision <= since => None,
             _ => Some(catalog_rows(&mut tx).await?),
         };
-        // A complete read keeps the live rows; a delta every row written after `since` ($2).
+        // A complete read keeps the live rows; a delta every row written after `since` ($2),
+        // found through the change_rev indexes. No ORDER BY: it would make SQLite walk the
+        // primary key instead, and applying rows does not depend on their order.
         let live_key = "k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $1) AND a.deleted_at IS NULL";
         let (keys_where, subscriptions_where, tokens_where) = match since {
             Some(_) => (
@@ -106,14 +108,14 @@ impl Store {
         let keys = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT k.id, k.application_id, k.key_hash, k.expires_at, CASE WHEN {live_key} THEN 1 ELSE 0 END AS live
                FROM api_keys k JOIN applications a ON a.id = k.application_id
-              WHERE {keys_where} ORDER BY k.id"
+              WHERE {keys_where}"
         )))
         .bind(now);
         let subscriptions = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT id, application_id, api_id, plan_id, state FROM subscriptions WHERE {subscriptions_where} ORDER BY id"
+            "SELECT id, application_id, api_id, plan_id, state FROM subscriptions WHERE {subscriptions_where}"
         )));
         let tokens = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 AND {tokens_where} ORDER BY jti"
+            "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 AND {tokens_where}"
         )))
         .bind(now - REVOKED_TOKEN_GRACE_MS);
         let (keys, subscriptions, tokens) = match since {
