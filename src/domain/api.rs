@@ -86,6 +86,73 @@ impl Default for Cors {
     }
 }
 
+/// Active health checking of an API's endpoints: every `interval_secs` each gateway sends
+/// `GET {endpoint url}{path}`; an endpoint that fails `unhealthy_threshold` probes in a row (no
+/// answer within `timeout_ms`, or a status outside 200–399) gets no traffic until it passes
+/// `healthy_threshold` in a row. Works beside passive ejection; when no endpoint is in service
+/// the gateway still tries one rather than refuse unheard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"path": "/healthz", "interval_secs": 10, "timeout_ms": 2000,
+    "unhealthy_threshold": 2, "healthy_threshold": 2}))]
+pub struct HealthCheck {
+    /// Path probed below each endpoint's URL, starting with `/`.
+    pub path: String,
+    /// Seconds between probes, 1–3600 (default 10).
+    #[serde(default = "default_interval")]
+    pub interval_secs: u32,
+    /// How long a probe may take, 1–60000 ms (default 2000).
+    #[serde(default = "default_probe_timeout")]
+    pub timeout_ms: u32,
+    /// Failed probes in a row that take an endpoint out, 1–100 (default 2).
+    #[serde(default = "default_threshold")]
+    pub unhealthy_threshold: u32,
+    /// Passed probes in a row that bring it back, 1–100 (default 2).
+    #[serde(default = "default_threshold")]
+    pub healthy_threshold: u32,
+}
+
+fn default_interval() -> u32 {
+    10
+}
+
+fn default_probe_timeout() -> u32 {
+    2000
+}
+
+fn default_threshold() -> u32 {
+    2
+}
+
+impl HealthCheck {
+    /// Every problem, as (field below the health check, message).
+    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        let path_ok = self.path.starts_with('/')
+            && self.path.len() <= 200
+            && self.path.bytes().all(|b| b.is_ascii_graphic() && b != b'#');
+        if !path_ok {
+            out.push((
+                "/path",
+                "must start with / and be at most 200 visible ASCII characters, no #",
+            ));
+        }
+        if !(1..=3600).contains(&self.interval_secs) {
+            out.push(("/interval_secs", "must be 1 to 3600"));
+        }
+        if !(1..=60_000).contains(&self.timeout_ms) {
+            out.push(("/timeout_ms", "must be 1 to 60000"));
+        }
+        if !(1..=100).contains(&self.unhealthy_threshold) {
+            out.push(("/unhealthy_threshold", "must be 1 to 100"));
+        }
+        if !(1..=100).contains(&self.healthy_threshold) {
+            out.push(("/healthy_threshold", "must be 1 to 100"));
+        }
+        out
+    }
+}
+
 /// Who sees the API in the developer portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

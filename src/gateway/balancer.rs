@@ -16,8 +16,14 @@
 //! endpoint is available, the one that failed least recently is tried anyway:
 //! a request is never refused without trying.
 //!
-//! Nothing here reads the clock unless some endpoint is ejected or a failure
-//! is being reported.
+//! **Active health.** Where the API asks for it, a prober ([`super::probe`])
+//! reports each probe with [`Balancer::probed`]: after enough failures in a
+//! row the endpoint is *down* and gets no traffic (not even half-open trials)
+//! until enough probes in a row pass. Down and ejected endpoints are skipped
+//! alike, and the last-resort rule above covers both.
+//!
+//! Nothing here reads the clock unless some endpoint is out of service or a
+//! failure is being reported.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -51,13 +57,20 @@ struct EndpointHealth {
     probing: AtomicBool,
     /// Balancer-clock ms of the last failure, plus one (0 = never failed).
     last_failure: AtomicU64,
+    /// Taken out by active health checks.
+    down: AtomicBool,
+    /// Probes in a row that disagree with `down` (failures while up, passes while down).
+    probe_streak: AtomicU32,
 }
 
 /// Health snapshot of one endpoint, for metrics and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EndpointStatus {
     pub consecutive_failures: u32,
+    /// Out after failed requests (passive).
     pub ejected: bool,
+    /// Out after failed probes (active).
+    pub down: bool,
 }
 
 #[derive(Debug)]
@@ -67,7 +80,9 @@ pub struct Balancer {
     /// Endpoints that appear in `sequence` (weight > 0).
     in_rotation: Box<[bool]>,
     cursor: AtomicUsize,
-    ejected: AtomicUsize,
+    /// Reasons endpoints are out of service (ejections plus downs): zero keeps
+    /// picks on the fast path.
+    out: AtomicUsize,
     policy: HealthPolicy,
     epoch: Instant,
 }
@@ -130,7 +145,7 @@ impl Balancer {
             sequence: sequence.into_boxed_slice(),
             in_rotation,
             cursor: AtomicUsize::new(0),
-            ejected: AtomicUsize::new(0),
+            out: AtomicUsize::new(0),
             policy,
             epoch: Instant::now(),
         }
@@ -151,7 +166,7 @@ impl Balancer {
             return None;
         }
         let start = self.cursor.fetch_add(1, Ordering::Relaxed);
-        if self.ejected.load(Ordering::Relaxed) == 0 {
+        if self.out.load(Ordering::Relaxed) == 0 {
             let index = self.sequence[start % n] as usize;
             return Some(self.make_pick(index, false));
         }
@@ -185,14 +200,46 @@ impl Balancer {
                 EndpointStatus {
                     consecutive_failures: h.consecutive_failures.load(Ordering::Relaxed),
                     ejected: until != 0 && now < until,
+                    down: h.down.load(Ordering::Relaxed),
                 }
             })
             .collect()
     }
 
-    /// Endpoints currently out of rotation (ejected or half-open).
+    /// Endpoints currently out of rotation (ejected, half-open or down).
     pub fn ejected_count(&self) -> usize {
-        self.ejected.load(Ordering::Relaxed)
+        self.health
+            .iter()
+            .filter(|h| h.ejected_until.load(Ordering::Relaxed) != 0 || h.down.load(Ordering::Relaxed))
+            .count()
+    }
+
+    /// The outcome of an active health probe of endpoint `index`: `unhealthy` failures in a
+    /// row take it down, `healthy` passes in a row bring it back. Returns whether this probe
+    /// changed that.
+    pub fn probed(&self, index: usize, passed: bool, unhealthy: u32, healthy: u32) -> bool {
+        let Some(h) = self.health.get(index) else { return false };
+        let down = h.down.load(Ordering::Acquire);
+        if passed != down {
+            // Agrees with the current state: no streak towards a change.
+            h.probe_streak.store(0, Ordering::Relaxed);
+            return false;
+        }
+        let streak = h.probe_streak.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+        let needed = if down { healthy } else { unhealthy }.max(1);
+        if streak < needed {
+            return false;
+        }
+        h.probe_streak.store(0, Ordering::Relaxed);
+        h.down.store(!down, Ordering::Release);
+        if down {
+            self.out.fetch_sub(1, Ordering::Relaxed);
+            tracing::info!(endpoint = index, passes = streak, "endpoint healthy again");
+        } else {
+            self.out.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(endpoint = index, failures = streak, "endpoint failed its health checks");
+        }
+        true
     }
 
     fn make_pick(&self, index: usize, trial: bool) -> Pick<'_> {
@@ -212,6 +259,9 @@ impl Balancer {
     /// `Some(true)`; otherwise `None`.
     fn try_acquire(&self, index: usize, now: u64) -> Option<bool> {
         let h = self.health.get(index)?;
+        if h.down.load(Ordering::Acquire) {
+            return None;
+        }
         let until = h.ejected_until.load(Ordering::Acquire);
         if until == 0 {
             return Some(false);
@@ -240,7 +290,7 @@ impl Balancer {
                 .compare_exchange(until, 0, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
             {
-                self.ejected.fetch_sub(1, Ordering::Relaxed);
+                self.out.fetch_sub(1, Ordering::Relaxed);
             }
             h.probing.store(false, Ordering::Release);
         }
@@ -268,13 +318,16 @@ impl Balancer {
                 .compare_exchange(0, next, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
         {
-            self.ejected.fetch_add(1, Ordering::Relaxed);
+            self.out.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(endpoint = index, failures, "endpoint ejected");
         }
     }
 }
 
 fn available(h: &EndpointHealth, now: u64) -> bool {
+    if h.down.load(Ordering::Acquire) {
+        return false;
+    }
     let until = h.ejected_until.load(Ordering::Acquire);
     until == 0 || (now >= until && !h.probing.load(Ordering::Acquire))
 }
@@ -396,6 +449,33 @@ mod tests {
         }
         assert_eq!(b.ejected_count(), 0);
         assert_eq!(counts(&b, 100), vec![50, 50]);
+    }
+
+    #[test]
+    fn probes_take_an_endpoint_down_and_back_and_streaks_reset() {
+        let b = Balancer::new(&[1, 1], HealthPolicy::default());
+        // One failure, then a pass: the streak starts over.
+        assert!(!b.probed(1, false, 2, 3));
+        assert!(!b.probed(1, true, 2, 3));
+        assert!(!b.probed(1, false, 2, 3));
+        assert!(!b.status()[1].down);
+        assert!(b.probed(1, false, 2, 3), "second failure in a row");
+        assert!(b.status()[1].down && !b.status()[1].ejected);
+        assert_eq!(b.ejected_count(), 1);
+        assert_eq!(counts(&b, 20), vec![20, 0], "a down endpoint gets nothing");
+        // Failures while down change nothing; three passes in a row bring it back.
+        assert!(!b.probed(1, false, 2, 3));
+        assert!(!b.probed(1, true, 2, 3));
+        assert!(!b.probed(1, true, 2, 3));
+        assert!(b.probed(1, true, 2, 3));
+        assert!(!b.status()[1].down);
+        assert_eq!(counts(&b, 20), vec![10, 10]);
+        // Everything down: still tried rather than refused.
+        for i in 0..2 {
+            b.probed(i, false, 1, 1);
+        }
+        assert!(b.pick().is_some());
+        assert!(!b.probed(7, false, 1, 1), "unknown endpoints are ignored");
     }
 
     #[test]

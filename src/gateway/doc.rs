@@ -16,8 +16,8 @@ use jsonwebtoken::jwk::Jwk;
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{
-    ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit, Resource,
-    Snapshot, SnapshotApi, SubscriptionEntry,
+    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
+    Resource, Snapshot, SnapshotApi, SubscriptionEntry,
 };
 use crate::domain::api;
 use crate::domain::ids::now_ms;
@@ -57,6 +57,8 @@ pub struct ApiDoc {
     pub connect_timeout_ms: i64,
     pub response_timeout_ms: i64,
     pub sunset_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<api::HealthCheck>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,6 +139,7 @@ impl SnapshotDoc {
                         connect_timeout_ms: f.connect_timeout_ms,
                         response_timeout_ms: f.response_timeout_ms,
                         sunset_at: f.sunset_at,
+                        health_check: f.health_check,
                     });
                 }
                 let parse = |s: &Option<String>| -> Option<serde_json::Value> {
@@ -342,6 +345,13 @@ impl ApiDoc {
             connect_timeout_ms: self.connect_timeout_ms.max(1) as u64,
             response_timeout_ms: self.response_timeout_ms.max(1) as u64,
             sunset_at_ms: self.sunset_at,
+            health_check: self.health_check.as_ref().map(|c| ActiveCheck {
+                path: c.path.clone(),
+                interval: Duration::from_secs(u64::from(c.interval_secs.max(1))),
+                timeout: Duration::from_millis(u64::from(c.timeout_ms.max(1))),
+                unhealthy_threshold: c.unhealthy_threshold,
+                healthy_threshold: c.healthy_threshold,
+            }),
         }))
     }
 }

@@ -159,7 +159,7 @@ impl Target {
     }
 
     /// A new connection, within `timeout`, trying each resolved address.
-    async fn connect(&self, timeout: Duration) -> Result<TcpStream, UpstreamFailure> {
+    pub(crate) async fn connect(&self, timeout: Duration) -> Result<TcpStream, UpstreamFailure> {
         let attempt = async {
             let mut last = None;
             for addr in tokio::net::lookup_host(self.authority.as_str()).await? {

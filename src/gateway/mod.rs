@@ -32,6 +32,7 @@ pub mod limiter;
 pub mod limits;
 pub mod meter;
 mod metrics;
+mod probe;
 pub mod router;
 mod server;
 pub mod snapshot;
@@ -61,8 +62,8 @@ pub use crate::gateway::meter::{Meter, StatusClass, UsageBatch, UsageCounters, U
 pub use crate::gateway::router::{Resolution, RouteIssue, RouteTable};
 pub use crate::gateway::server::{serve, serve_with_shutdown};
 pub use crate::gateway::snapshot::{
-    ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit, Resource,
-    Snapshot, SnapshotApi, SubscriptionEntry,
+    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
+    Resource, Snapshot, SnapshotApi, SubscriptionEntry,
 };
 
 use crate::gateway::cors::CorsPolicy;
@@ -127,6 +128,8 @@ impl Default for GatewayConfig {
 #[derive(Debug)]
 struct Upstreams {
     endpoints: Vec<Endpoint>,
+    /// The active health check probing them, if any.
+    check: Option<ActiveCheck>,
     targets: Vec<Target>,
     balancer: Balancer,
 }
@@ -276,11 +279,11 @@ impl Gateway {
         let mut apis = Vec::with_capacity(snapshot.apis.len());
         for api in &snapshot.apis {
             let upstreams = match old_by_id.get(&*api.id) {
-                Some(prev) if prev.upstreams.endpoints == api.endpoints => {
+                Some(prev) if prev.upstreams.endpoints == api.endpoints && prev.upstreams.check == api.health_check => {
                     report.balancers_kept += 1;
                     Arc::clone(&prev.upstreams)
                 }
-                _ => Arc::new(self.upstreams(api, &mut report.endpoint_issues)),
+                _ => self.upstreams(api, &mut report.endpoint_issues),
             };
             let sunset = match (api.state, api.sunset_at_ms) {
                 (ApiState::Deprecated, Some(ms)) => sunset_header(ms),
@@ -303,7 +306,8 @@ impl Gateway {
         (Arc::new(routes), apis)
     }
 
-    fn upstreams(&self, api: &SnapshotApi, issues: &mut Vec<(Arc<str>, String)>) -> Upstreams {
+    /// Parsed endpoints with a new balancer, probed if the API asks for health checks.
+    fn upstreams(&self, api: &SnapshotApi, issues: &mut Vec<(Arc<str>, String)>) -> Arc<Upstreams> {
         let mut endpoints = Vec::new();
         let mut targets = Vec::new();
         let mut weights = Vec::new();
@@ -317,11 +321,16 @@ impl Gateway {
             }
             endpoints.push(ep.clone());
         }
-        Upstreams {
+        let upstreams = Arc::new(Upstreams {
             endpoints,
+            check: api.health_check.clone(),
             targets,
             balancer: Balancer::new(&weights, self.config.health),
+        });
+        if let Some(check) = &api.health_check {
+            probe::start(Arc::downgrade(&upstreams), check.clone());
         }
+        upstreams
     }
 
     /// The snapshot currently served.

@@ -472,6 +472,7 @@ mod tests {
             connect_timeout_ms: 1000,
             response_timeout_ms: 1000,
             sunset_at_ms: None,
+            health_check: None,
         })
     }
 

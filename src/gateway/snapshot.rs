@@ -67,6 +67,19 @@ pub struct SnapshotApi {
     pub response_timeout_ms: u64,
     /// When a DEPRECATED API stops being served (epoch ms); sent as `Sunset`.
     pub sunset_at_ms: Option<i64>,
+    /// Active health checks of the endpoints, if asked for.
+    pub health_check: Option<ActiveCheck>,
+}
+
+/// Probe `GET {endpoint}{path}` every `interval`; `unhealthy_threshold` failures in a row take
+/// an endpoint out, `healthy_threshold` passes bring it back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActiveCheck {
+    pub path: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub unhealthy_threshold: u32,
+    pub healthy_threshold: u32,
 }
 
 impl SnapshotApi {

@@ -19,7 +19,8 @@ use crate::app::AppState;
 use crate::domain::FieldError;
 use crate::domain::account::Role;
 use crate::domain::api::{
-    self, Cors, Endpoint, METHODS, Resource, Visibility, normalize_tags, parse_context, parse_version, requires_auth,
+    self, Cors, Endpoint, HealthCheck, METHODS, Resource, Visibility, normalize_tags, parse_context, parse_version,
+    requires_auth,
 };
 use crate::domain::ids::to_datetime;
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
@@ -77,6 +78,8 @@ pub struct ApiResponse {
     pub require_resubscription: bool,
     /// Announced end of life (sent as `Sunset` while DEPRECATED).
     pub sunset_at: Option<DateTime<Utc>>,
+    /// Active health checks of the endpoints; null when off (passive ejection still applies).
+    pub health_check: Option<HealthCheck>,
     /// An OpenAPI document is stored (download at `/apis/{id}/openapi`).
     pub has_openapi_document: bool,
     pub created_at: DateTime<Utc>,
@@ -155,6 +158,7 @@ async fn api_response(app: &AppState, row: ApiRow, warnings: Vec<String>) -> Res
             response_timeout_ms: f.response_timeout_ms,
             require_resubscription: f.require_resubscription,
             sunset_at: f.sunset_at.map(to_datetime),
+            health_check: f.health_check,
             has_openapi_document: has_doc,
             created_at: to_datetime(row.created_at),
             updated_at: to_datetime(row.updated_at),
@@ -200,6 +204,8 @@ pub struct CreateApiRequest {
     #[serde(default)]
     pub require_resubscription: bool,
     pub sunset_at: Option<DateTime<Utc>>,
+    /// Probe each endpoint (default: off).
+    pub health_check: Option<HealthCheck>,
 }
 
 /// Fields to change; absent fields stay. `context` and `version` cannot change (create a new
@@ -226,6 +232,10 @@ pub struct UpdateApiRequest {
     #[serde(default, with = "super::plans::double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub sunset_at: Option<Option<DateTime<Utc>>>,
+    /// Null turns active health checks off.
+    #[serde(default, with = "super::plans::double_option")]
+    #[schema(value_type = Option<HealthCheck>)]
+    pub health_check: Option<Option<HealthCheck>>,
 }
 
 fn default_resources() -> Vec<Resource> {
@@ -290,6 +300,11 @@ async fn validate(
     ] {
         if !(100..=600_000).contains(&value) {
             errors.push(FieldError::new(field, "must be between 100 and 600000 milliseconds"));
+        }
+    }
+    if let Some(check) = &f.health_check {
+        for (field, message) in check.problems() {
+            errors.push(FieldError::new(format!("/health_check{field}"), message));
         }
     }
     if f.cors.allow_origins.len() > 100 || f.cors.allow_headers.len() > 100 {
@@ -418,6 +433,7 @@ pub async fn create_api(
         response_timeout_ms: req.response_timeout_ms.unwrap_or(DEFAULT_RESPONSE_TIMEOUT_MS),
         require_resubscription: req.require_resubscription,
         sunset_at: req.sunset_at.map(|t| t.timestamp_millis()),
+        health_check: req.health_check,
     };
     let mut resources = if req.resources.is_empty() {
         default_resources()
@@ -534,6 +550,9 @@ pub async fn update_api(
     if let Some(v) = req.cors {
         f.cors = v;
     }
+    if let Some(v) = req.health_check {
+        f.health_check = v;
+    }
     if let Some(v) = req.connect_timeout_ms {
         f.connect_timeout_ms = v;
     }
@@ -597,6 +616,7 @@ fn fields_json(f: &ApiFields) -> serde_json::Value {
         "visibility": f.visibility, "visible_roles": f.visible_roles, "endpoints": f.endpoints, "cors": f.cors,
         "connect_timeout_ms": f.connect_timeout_ms, "response_timeout_ms": f.response_timeout_ms,
         "require_resubscription": f.require_resubscription, "sunset_at": f.sunset_at,
+        "health_check": f.health_check,
     })
 }
 
@@ -1109,6 +1129,7 @@ pub async fn import_api(
         response_timeout_ms: DEFAULT_RESPONSE_TIMEOUT_MS,
         require_resubscription: false,
         sunset_at: None,
+        health_check: None,
     };
     validate(&app, &org_id, &mut f, Some(&mut resources), None).await?;
     let stored = NewSpec {

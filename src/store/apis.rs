@@ -3,7 +3,7 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
-use crate::domain::api::{Cors, Endpoint, Resource, Visibility, search_text};
+use crate::domain::api::{Cors, Endpoint, HealthCheck, Resource, Visibility, search_text};
 use crate::domain::ids::{new_id, now_ms};
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
 
@@ -29,11 +29,12 @@ pub struct ApiRow {
     pub row_version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    pub health_check: Option<String>,
 }
 
 const API_COLUMNS: &str = "id, org_id, name, description, context, version, is_default, state, tags, visibility,
     visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription, sunset_at,
-    row_version, created_at, updated_at";
+    row_version, created_at, updated_at, health_check";
 
 /// An API's definition, typed. Used to create and to replace.
 #[derive(Debug, Clone)]
@@ -52,6 +53,7 @@ pub struct ApiFields {
     pub response_timeout_ms: i64,
     pub require_resubscription: bool,
     pub sunset_at: Option<i64>,
+    pub health_check: Option<HealthCheck>,
 }
 
 impl ApiRow {
@@ -75,6 +77,7 @@ impl ApiRow {
             visible_roles: json(&self.visible_roles)?,
             endpoints: json(&self.endpoints)?,
             cors: json(&self.cors)?,
+            health_check: self.health_check.as_deref().map(json).transpose()?,
             connect_timeout_ms: self.connect_timeout_ms,
             response_timeout_ms: self.response_timeout_ms,
             require_resubscription: self.require_resubscription != 0,
@@ -290,7 +293,7 @@ impl Store {
             .await?;
         let sql = AssertSqlSafe(format!(
             "INSERT INTO apis ({API_COLUMNS}, search_text)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $18)"
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $18, $19)"
         ));
         sqlx::query(sql)
             .bind(&id)
@@ -310,6 +313,7 @@ impl Store {
             .bind(i64::from(f.require_resubscription))
             .bind(f.sunset_at)
             .bind(now)
+            .bind(f.health_check.as_ref().map(to_json))
             .bind(search_text(&f.name, &f.description, &f.tags, resources))
             .execute(&mut *tx)
             .await
@@ -431,7 +435,7 @@ impl Store {
             "UPDATE apis SET name = $2, description = $3, context = $4, version = $5, tags = $6, visibility = $7,
                     visible_roles = $8, endpoints = $9, cors = $10, connect_timeout_ms = $11,
                     response_timeout_ms = $12, require_resubscription = $13, sunset_at = $14, search_text = $15,
-                    row_version = row_version + 1, updated_at = $16
+                    row_version = row_version + 1, updated_at = $16, health_check = $18
               WHERE id = $1 AND ($17 < 0 OR row_version = $17)",
         )
         .bind(id)
@@ -451,6 +455,7 @@ impl Store {
         .bind(search_text(&f.name, &f.description, &f.tags, resources_for_search))
         .bind(now_ms())
         .bind(expected_version.unwrap_or(-1))
+        .bind(f.health_check.as_ref().map(to_json))
         .execute(&mut *tx)
         .await
         .map_err(on_unique(conflict_message(f)))?;
@@ -603,7 +608,7 @@ impl Store {
             "INSERT INTO apis ({API_COLUMNS}, search_text)
              SELECT $1, org_id, name, description, context, $2, 0, 'CREATED', tags, visibility, visible_roles,
                     endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription, NULL,
-                    1, $3, $3, search_text
+                    1, $3, $3, health_check, search_text
                FROM apis WHERE id = $4"
         ));
         sqlx::query(sql)

@@ -54,7 +54,7 @@ impl Store {
                       + (CASE WHEN a.search_text LIKE $7 ESCAPE '\\' THEN 1 ELSE 0 END) END AS BIGINT) AS score,
                       a.id, a.org_id, a.name, a.description, a.context, a.version, a.is_default, a.state, a.tags,
                       a.visibility, a.visible_roles, a.endpoints, a.cors, a.connect_timeout_ms, a.response_timeout_ms,
-                      a.require_resubscription, a.sunset_at, a.row_version, a.created_at, a.updated_at
+                      a.require_resubscription, a.sunset_at, a.row_version, a.created_at, a.updated_at, a.health_check
                  FROM apis a
                 WHERE a.state IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED') AND {VISIBLE}
                   AND ($7 = '' OR a.search_text LIKE $7 ESCAPE '\\')
@@ -100,7 +100,7 @@ impl Store {
         let sql = AssertSqlSafe(format!(
             "SELECT a.id, a.org_id, a.name, a.description, a.context, a.version, a.is_default, a.state, a.tags,
                     a.visibility, a.visible_roles, a.endpoints, a.cors, a.connect_timeout_ms, a.response_timeout_ms,
-                    a.require_resubscription, a.sunset_at, a.row_version, a.created_at, a.updated_at
+                    a.require_resubscription, a.sunset_at, a.row_version, a.created_at, a.updated_at, a.health_check
                FROM apis a
               WHERE a.id = $7 AND a.state IN ('PUBLISHED', 'PROTOTYPED', 'DEPRECATED') AND {VISIBLE}"
         ));

@@ -141,7 +141,7 @@ async fn catalog_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StoreResult<
     let apis: Vec<ApiRow> = sqlx::query_as(
         "SELECT id, org_id, name, description, context, version, is_default, state, tags, visibility,
                 visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription,
-                sunset_at, row_version, created_at, updated_at
+                sunset_at, row_version, created_at, updated_at, health_check
            FROM apis WHERE state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY id",
     )
     .fetch_all(&mut **tx)

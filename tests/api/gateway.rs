@@ -10,7 +10,7 @@ use axum::routing::any;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, TestApp, assert_problem};
 use crate::publisher::act;
 
 /// A fake backend: answers every path with JSON describing the request, counts hits.
@@ -475,6 +475,93 @@ async fn weights_split_traffic_and_failed_endpoints_are_ejected() {
         );
     }
     assert_eq!(b.hits() - before, 40);
+}
+
+/// Active health checks set on an API reach the gateway: an endpoint that fails its probes is
+/// out before any call fails; bad settings are refused field by field; null turns them off.
+#[tokio::test]
+async fn active_health_checks_keep_calls_off_a_dead_endpoint() {
+    let app = TestApp::spawn().await;
+    let alive = Upstream::start("alive").await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let api = publish_api(
+        &publisher,
+        &org,
+        "/probed",
+        &unlimited,
+        json!([{"url": alive.url}, {"url": "http://127.0.0.1:9"}]),
+    )
+    .await;
+    let path = format!("/api/v1/apis/{api}");
+    let bad = json!({"health_check": {"path": "health", "interval_secs": 0, "timeout_ms": 0,
+                                      "unhealthy_threshold": 0, "healthy_threshold": 101}});
+    let (s, b, h) = publisher.call(Method::PATCH, &path, Some(bad)).await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    let mut pointers: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    pointers.sort_unstable();
+    assert_eq!(
+        pointers,
+        [
+            "/health_check/healthy_threshold",
+            "/health_check/interval_secs",
+            "/health_check/path",
+            "/health_check/timeout_ms",
+            "/health_check/unhealthy_threshold"
+        ]
+    );
+    let (s, b, h) = publisher
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"health_check": {"path": "/", "every": 3}})),
+        )
+        .await;
+    assert_problem(s, &b, &h, 400, "invalid_json");
+
+    let check = json!({"health_check": {"path": "/", "interval_secs": 1, "unhealthy_threshold": 1}});
+    let (s, b, _) = publisher.call(Method::PATCH, &path, Some(check)).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["health_check"],
+        json!({"path": "/", "interval_secs": 1, "timeout_ms": 2000, "unhealthy_threshold": 1, "healthy_threshold": 2})
+    );
+    // The first probe runs when the gateway takes the change: the refusing endpoint is out.
+    let want = format!("tollgate_gateway_endpoints_ejected{{api=\"{api}\"}} 1");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let metrics = reqwest::get(format!("{}/metrics", app.gateway))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains(&want) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the dead endpoint was never taken out");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let dev = app.developer("probed@example.org").await;
+    let (_, key, _) = subscribed_key(&dev, &api, &unlimited).await;
+    for _ in 0..30 {
+        let (s, _, body) = call(&app.gateway, "/probed/v1/items/1", Some(&key)).await;
+        assert_eq!(
+            (s, body["upstream"].as_str()),
+            (200, Some("alive")),
+            "no call reaches the dead endpoint"
+        );
+    }
+
+    let (s, b, _) = publisher
+        .call(Method::PATCH, &path, Some(json!({"health_check": null})))
+        .await;
+    assert_eq!((s.as_u16(), &b["health_check"]), (200, &Value::Null), "{b}");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -34,6 +34,7 @@ use tollgate::gateway::{
 /// * `*/slow`: answers after 2 s;
 /// * `*/delay/{ms}`: answers after that many milliseconds;
 /// * `*/status/{code}`: answers with that status;
+/// * `/health`: answers with the status in `health` (200 at first), counted in `health_hits`;
 /// * `*/upload`: reads the body as a stream, answers with its length;
 /// * `*/download/{n}`: streams `n` bytes;
 /// * anything else: JSON echo of method, path and headers, plus `x-upstream: {name}`.
@@ -42,6 +43,9 @@ pub struct Upstream {
     pub hits: Arc<AtomicUsize>,
     /// TCP connections accepted.
     pub conns: Arc<AtomicUsize>,
+    /// What `/health` answers.
+    pub health: Arc<AtomicU16>,
+    pub health_hits: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -53,7 +57,18 @@ impl Upstream {
         let counter = Arc::clone(&hits);
         let conns = Arc::new(AtomicUsize::new(0));
         let accepted = Arc::clone(&conns);
+        let health = Arc::new(AtomicU16::new(200));
+        let health_hits = Arc::new(AtomicUsize::new(0));
+        let (answer, probed) = (Arc::clone(&health), Arc::clone(&health_hits));
         let app = Router::new()
+            .route(
+                "/health",
+                any(move || {
+                    probed.fetch_add(1, Ordering::SeqCst);
+                    let status = StatusCode::from_u16(answer.load(Ordering::SeqCst)).unwrap_or(StatusCode::OK);
+                    async move { status }
+                }),
+            )
             .route("/ws", any(ws_echo))
             .route("/download/{n}", any(download))
             .fallback(move |req: Request| echo(name, req))
@@ -86,6 +101,8 @@ impl Upstream {
             addr,
             hits,
             conns,
+            health,
+            health_hits,
             task,
         }
     }
@@ -277,6 +294,7 @@ pub fn api(id: &str, context: &str, version: &str, endpoints: &[String]) -> Snap
         connect_timeout_ms: 1_000,
         response_timeout_ms: 5_000,
         sunset_at_ms: None,
+        health_check: None,
     }
 }
 

@@ -1,8 +1,10 @@
 //! End-to-end tests: real sockets on 127.0.0.1, a stub upstream, the gateway
 //! in between.
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::common::*;
 use axum::body::Body;
@@ -11,7 +13,7 @@ use http::Method;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tollgate::gateway::{ApiState, Cors, Endpoint, GatewayConfig, HealthPolicy, JwtKey, StatusClass};
+use tollgate::gateway::{ActiveCheck, ApiState, Cors, Endpoint, GatewayConfig, HealthPolicy, JwtKey, StatusClass};
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -511,6 +513,76 @@ async fn weighted_balancing_1_to_3() {
     let share = to_a as f64 / 2000.0;
     assert!((share - 0.25).abs() <= 0.05, "a got {to_a} of 2000");
     assert_eq!(a.hits() + b.hits(), 2000);
+}
+
+/// Active health checks: an endpoint failing its probes gets no traffic before any request
+/// fails, comes back once it passes again, and a swap without the check stops the probing.
+#[tokio::test]
+async fn active_health_checks_take_endpoints_out_and_back() {
+    let a = Upstream::start("a").await;
+    let b = Upstream::start("b").await;
+    let (gw, _) = new_gateway(GatewayConfig::default());
+    let check = ActiveCheck {
+        path: "/health".into(),
+        interval: Duration::from_millis(50),
+        timeout: Duration::from_millis(500),
+        unhealthy_threshold: 2,
+        healthy_threshold: 3,
+    };
+    let checked = |check: Option<ActiveCheck>| {
+        let mut pets = api("pets", "/petstore", "v1", &[a.url(), b.url()]);
+        pets.health_check = check;
+        pets
+    };
+    gw.swap(snapshot(1, vec![checked(Some(check.clone()))]));
+    let addr = start_gateway(Arc::clone(&gw)).await;
+    let c = client();
+    let url = format!("http://{addr}/petstore/v1/pets/1");
+    let served_by = |n: usize| {
+        let (c, url) = (&c, &url);
+        async move {
+            let mut by = HashMap::new();
+            for _ in 0..n {
+                let r = get(c, url, &[("apikey", KEY_APP1)]).await;
+                assert_eq!(r.status, 200);
+                *by.entry(r.header("x-upstream").unwrap_or("?").to_owned()).or_insert(0) += 1;
+            }
+            by
+        }
+    };
+    let until_status = |want: bool| {
+        let gw = Arc::clone(&gw);
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while gw.endpoint_status("pets").expect("api")[1].down != want {
+                assert!(Instant::now() < deadline, "b never became down={want}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    assert_eq!(served_by(20).await.len(), 2, "both serve while healthy");
+
+    b.health.store(503, Ordering::SeqCst);
+    until_status(true).await;
+    assert!(!gw.endpoint_status("pets").expect("api")[0].down);
+    let by = served_by(30).await;
+    assert_eq!(by.get("a"), Some(&30), "b gets nothing while down: {by:?}");
+
+    b.health.store(200, Ordering::SeqCst);
+    until_status(false).await;
+    assert_eq!(served_by(20).await.len(), 2, "b serves again");
+
+    // Without the check the probing stops (the old prober's endpoints are gone).
+    gw.swap(snapshot(2, vec![checked(None)]));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let probes = b.health_hits.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        b.health_hits.load(Ordering::SeqCst),
+        probes,
+        "no probes without a health check"
+    );
+    assert!(probes >= 6, "b was probed (the first pass, two failures, three passes): {probes}");
 }
 
 #[tokio::test]
