@@ -93,7 +93,7 @@ impl Store {
             Some(since) if catalog_revision <= since => None,
             _ => Some(catalog_rows(&mut tx).await?),
         };
-        // A complete read keeps the live rows; a delta every row written after `since` ($2),
+        // A complete read keeps the live rows; a delta every row written after `since`,
         // found through the change_rev indexes. No ORDER BY: it would make SQLite walk the
         // primary key instead, and applying rows does not depend on their order.
         let live_key = "k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $1) AND a.deleted_at IS NULL";

@@ -582,7 +582,10 @@ async fn active_health_checks_take_endpoints_out_and_back() {
         probes,
         "no probes without a health check"
     );
-    assert!(probes >= 6, "b was probed (the first pass, two failures, three passes): {probes}");
+    assert!(
+        probes >= 6,
+        "b was probed (the first pass, two failures, three passes): {probes}"
+    );
 }
 
 #[tokio::test]
