@@ -179,7 +179,7 @@ impl SnapshotDoc {
                 .into_iter()
                 .map(|s| SubscriptionDoc {
                     active: s.state == "ACTIVE",
-                    gone: !matches!(s.state.as_str(), "ACTIVE" | "BLOCKED" | "PENDING"),
+                    gone: s.live == 0,
                     id: s.id,
                     application_id: s.application_id,
                     api_id: s.api_id,

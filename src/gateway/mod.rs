@@ -327,9 +327,7 @@ impl Gateway {
             targets,
             balancer: Balancer::new(&weights, self.config.health),
         });
-        if let Some(check) = &api.health_check {
-            probe::start(Arc::downgrade(&upstreams), check.clone());
-        }
+        probe::start(&upstreams);
         upstreams
     }
 

@@ -32,7 +32,8 @@ pub struct ApiRow {
     pub health_check: Option<String>,
 }
 
-const API_COLUMNS: &str = "id, org_id, name, description, context, version, is_default, state, tags, visibility,
+pub(super) const API_COLUMNS: &str =
+    "id, org_id, name, description, context, version, is_default, state, tags, visibility,
     visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription, sunset_at,
     row_version, created_at, updated_at, health_check";
 

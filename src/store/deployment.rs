@@ -3,6 +3,7 @@
 
 use sqlx::AssertSqlSafe;
 
+use super::apis::API_COLUMNS;
 use super::{ApiRow, Store, StoreResult};
 use crate::domain::ids::now_ms;
 
@@ -32,6 +33,8 @@ pub struct SubscriptionStateRow {
     pub api_id: String,
     pub plan_id: String,
     pub state: String,
+    /// Held by gateways (active, blocked or pending); 0 once ended or rejected (changes only).
+    pub live: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -103,7 +106,7 @@ impl Store {
                 "(change_rev IS NULL OR change_rev > $1)",
                 "(change_rev IS NULL OR change_rev > $2)",
             ),
-            None => (live_key, "state IN ('ACTIVE', 'BLOCKED', 'PENDING')", "1 = 1"),
+            None => (live_key, LIVE_SUBSCRIPTION, "1 = 1"),
         };
         let keys = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT k.id, k.application_id, k.key_hash, k.expires_at, CASE WHEN {live_key} THEN 1 ELSE 0 END AS live
@@ -112,7 +115,8 @@ impl Store {
         )))
         .bind(now);
         let subscriptions = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT id, application_id, api_id, plan_id, state FROM subscriptions WHERE {subscriptions_where}"
+            "SELECT id, application_id, api_id, plan_id, state, CASE WHEN {LIVE_SUBSCRIPTION} THEN 1 ELSE 0 END AS live
+               FROM subscriptions WHERE {subscriptions_where}"
         )));
         let tokens = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 AND {tokens_where}"
@@ -137,19 +141,22 @@ impl Store {
     }
 }
 
+/// API states a gateway serves (CREATED and RETIRED are not deployed).
+const DEPLOYED_STATES: &str = "('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED')";
+
+/// Subscriptions a gateway holds: the active ones, and those it answers 403 for.
+const LIVE_SUBSCRIPTION: &str = "state IN ('ACTIVE', 'BLOCKED', 'PENDING')";
+
 async fn catalog_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StoreResult<CatalogRows> {
-    let apis: Vec<ApiRow> = sqlx::query_as(
-        "SELECT id, org_id, name, description, context, version, is_default, state, tags, visibility,
-                visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription,
-                sunset_at, row_version, created_at, updated_at, health_check
-           FROM apis WHERE state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY id",
-    )
+    let apis: Vec<ApiRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {API_COLUMNS} FROM apis WHERE state IN {DEPLOYED_STATES} ORDER BY id"
+    )))
     .fetch_all(&mut **tx)
     .await?;
-    let resources: Vec<DeployedResource> = sqlx::query_as(
+    let resources: Vec<DeployedResource> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT r.api_id, r.method, r.path, r.auth_required FROM api_resources r JOIN apis a ON a.id = r.api_id
-          WHERE a.state IN ('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATED') ORDER BY r.api_id, r.position",
-    )
+          WHERE a.state IN {DEPLOYED_STATES} ORDER BY r.api_id, r.position"
+    )))
     .fetch_all(&mut **tx)
     .await?;
     let plans: Vec<PlanLimitRow> = sqlx::query_as("SELECT id, rate_limit, quota FROM plans ORDER BY id")

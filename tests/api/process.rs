@@ -185,27 +185,8 @@ async fn secrets_stay_out_of_logs_and_rows_and_sigterm_is_graceful() {
         .await;
     assert_eq!(s, 201);
     let api_key = key["secret"].as_str().unwrap().to_owned();
-    let (s, client, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/oauth-client"),
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(s, 201);
-    let client_id = client["client_id"].as_str().unwrap().to_owned();
-    let client_secret = client["client_secret"].as_str().unwrap().to_owned();
-    let token: Value = reqwest::Client::new()
-        .post(format!("{}/oauth2/token", server.base))
-        .basic_auth(&client_id, Some(&client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let access_token = token["access_token"].as_str().unwrap().to_owned();
+    let (_client_id, client_secret, access_token) =
+        crate::gateway::client_credentials(&server.base, &dev, app_id).await;
     let (_, keys, _) = dev.get(&format!("/api/v1/applications/{app_id}/keys")).await;
     assert!(!keys.to_string().contains(&api_key));
     let (_, client_view, _) = dev.get(&format!("/api/v1/applications/{app_id}/oauth-client")).await;
