@@ -25,6 +25,7 @@ fn main() -> anyhow::Result<()> {
             iat: 1_900_000_000,
             nbf: 1_900_000_000,
             jti: "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e".into(),
+            client_id: "tgi_0123456789abcdef01234567".into(),
             scope: "default".into(),
             app: "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f".into(),
         };

@@ -429,7 +429,13 @@ impl Config {
     pub fn issuer(&self) -> String {
         self.oauth_issuer
             .clone()
-            .or_else(|| self.public_url.clone())
+            .map_or_else(|| self.control_plane_url(), |s| s.trim_end_matches('/').to_owned())
+    }
+
+    /// Where people and clients reach the control plane: `public_url`, else `http://{listen}`.
+    pub fn control_plane_url(&self) -> String {
+        self.public_url
+            .clone()
             .unwrap_or_else(|| format!("http://{}", self.listen))
             .trim_end_matches('/')
             .to_owned()

@@ -45,7 +45,7 @@ macro_rules! codes {
 
 codes! {
     BadRequest => (400, "bad_request", "Bad request", "The request could not be understood: a malformed parameter, header or query string."),
-    InvalidJson => (400, "invalid_json", "Invalid JSON", "The body is not valid JSON, or does not have the shape the endpoint expects. `detail` says where."),
+    InvalidJson => (400, "invalid_json", "Invalid JSON", "The body is not valid JSON; `detail` says where it stops being JSON. A body that is JSON of the wrong shape is `validation_failed`."),
     ValidationFailed => (422, "validation_failed", "Validation failed", "The body is well-formed but some fields are invalid; `errors` lists each field (as a JSON pointer) with a message."),
     Unauthenticated => (401, "unauthenticated", "Authentication required", "Send a session cookie (portal) or `Authorization: Bearer <personal access token>`."),
     InvalidCredentials => (401, "invalid_credentials", "Invalid credentials", "The email or the password is wrong. The response does not say which."),

@@ -1,6 +1,7 @@
 //! Types and rules of the product. Nothing here imports axum or sqlx: the rules are plain
 //! functions over plain types, tested on their own.
 
+pub mod access_token;
 pub mod account;
 mod field;
 pub use field::FieldError;

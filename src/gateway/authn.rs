@@ -3,7 +3,7 @@
 //!
 //! API keys are high-entropy, so the snapshot indexes them by plain SHA-256;
 //! a request costs one digest and one hash lookup. JWTs are verified locally
-//! with jsonwebtoken against the `kid`'s key, with an explicit algorithm (the
+//! with jsonwebtoken against the `kid`'s key, `typ: at+jwt` (RFC 9068), an explicit algorithm (the
 //! key's own: a token cannot pick a weaker one), `exp`/`nbf` with a bounded
 //! leeway, `iss`, `aud`, and the revoked-`jti` set.
 //!
@@ -27,6 +27,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 
+use crate::domain::access_token::is_access_token_typ;
 use crate::gateway::error::AuthFailure;
 use crate::gateway::snapshot::{JwtConfig, Snapshot};
 
@@ -320,6 +321,9 @@ impl JwtVerifier {
     /// The full check: header, key, signature, `exp`/`nbf`, `iss`, `aud`.
     fn verify_signature(&self, cfg: &JwtConfig, token: &str) -> Result<VerifiedToken, AuthFailure> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed token"))?;
+        if !is_access_token_typ(header.typ.as_deref()) {
+            return Err(invalid("typ is not at+jwt (RFC 9068)"));
+        }
         let kid = header.kid.as_deref().ok_or_else(|| invalid("no kid in the header"))?;
         let key = cfg.keys.get(kid).ok_or_else(|| invalid("unknown kid"))?;
         if header.alg != key.algorithm {
@@ -585,6 +589,7 @@ mod tests {
                     "exp": exp, "jti": jti, "app": "app1",
                 });
                 let mut header = Header::new(Algorithm::ES256);
+                header.typ = Some("at+jwt".into());
                 header.kid = Some("k1".into());
                 jsonwebtoken::encode(&header, &claims, &self.enc).expect("sign")
             }

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::authn::Auth;
 use crate::app::AppState;
 use crate::domain::policy::GlobalPermission;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(rotate_signing_key))
@@ -30,8 +30,6 @@ pub struct RotatedKeyResponse {
     security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = RotatedKeyResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn rotate_signing_key(
     State(app): State<AppState>,

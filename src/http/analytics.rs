@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use super::authn::Auth;
 use super::billing::ScopeParams;
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, Limit};
 use crate::app::AppState;
 use crate::domain::ids::{now_ms, to_datetime};
 use crate::error::{ApiError, Problem};
@@ -282,8 +282,6 @@ fn range(
     params(SeriesParams),
     responses(
         (status = 200, body = UsageSeries),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -393,8 +391,8 @@ pub struct TopParams {
     pub dimension: Dimension,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    /// 1 to 100 (default 10).
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<Limit<100, 10>>,
     pub org: Option<String>,
     #[serde(default)]
     pub all: bool,
@@ -420,8 +418,6 @@ pub struct TopEntry {
     params(TopParams),
     responses(
         (status = 200, body = Vec<TopEntry>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -435,10 +431,7 @@ pub async fn top(
         all: p.all,
     }
     .resolve(&auth)?;
-    let limit = p.limit.unwrap_or(10);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be between 1 and 100"));
-    }
+    let limit = Limit::or_default(p.limit);
     // A top list has no points, so any range is fine.
     let (from_min, to_min) = range(p.from, p.to, Granularity::Minute, i64::MAX)?;
     let q = UsageQuery {

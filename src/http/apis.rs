@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::extract::{ApiJson, ApiQuery, Page, PageParams, Versioned, if_match, path_id};
+use super::extract::{ApiJson, ApiQuery, Page, PageLimit, PageParams, Versioned, if_match, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
 use crate::domain::FieldError;
@@ -352,8 +352,8 @@ pub struct ApiListParams {
     pub tag: Option<String>,
     /// Text to find in the name, description, tags or resource paths.
     pub q: Option<String>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -363,10 +363,7 @@ pub struct ApiListParams {
     params(("org_id" = String, Path), ApiListParams),
     responses(
         (status = 200, body = Page<ApiSummary>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_apis(
     State(app): State<AppState>,
@@ -405,11 +402,7 @@ pub async fn list_apis(
     request_body = CreateApiRequest,
     responses(
         (status = 201, body = ApiResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Context and version taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_api(
     State(app): State<AppState>,
@@ -470,9 +463,7 @@ pub async fn authorized_api(app: &AppState, auth: &Auth, api_id: &str) -> Result
     params(("api_id" = String, Path)),
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_api(
     State(app): State<AppState>,
@@ -490,11 +481,6 @@ pub async fn find_api(
     request_body = UpdateApiRequest,
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_api(
     State(app): State<AppState>,
@@ -626,9 +612,6 @@ fn fields_json(f: &ApiFields) -> serde_json::Value {
     params(("api_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not CREATED or RETIRED", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_api(
@@ -664,11 +647,7 @@ pub struct CreateVersionRequest {
     request_body = CreateVersionRequest,
     responses(
         (status = 201, body = ApiResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Version exists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_api_version(
     State(app): State<AppState>,
@@ -729,9 +708,7 @@ impl TryFrom<LifecycleEventRow> for LifecycleEventResponse {
     params(("api_id" = String, Path), PageParams),
     responses(
         (status = 200, body = Page<LifecycleEventResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_lifecycle_events(
     State(app): State<AppState>,
@@ -773,9 +750,6 @@ pub struct LifecycleRequest {
     request_body = LifecycleRequest,
     responses(
         (status = 200, description = "The API in its new state", body = ApiResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed from the current state, or not publishable", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "/api/problems/conflict", "title": "Conflict", "status": 409, "code": "conflict",
@@ -1071,11 +1045,7 @@ fn version_from_info(raw: &str, warnings: &mut Vec<String>) -> String {
     responses(
         (status = 201, body = ApiResponse, headers(("etag" = String))),
         (status = 400, description = "Not JSON or YAML (with line and column)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Context and version taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a supported OpenAPI document (with a JSON pointer)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import_api(
@@ -1161,12 +1131,6 @@ pub async fn import_api(
         example = "openapi: 3.0.3\ninfo: {title: Petstore, version: 1.1.0}\npaths:\n  /pets:\n    get: {responses: {'200': {description: ok}}}\n"),
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_openapi(
@@ -1216,8 +1180,11 @@ pub async fn update_openapi(
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path)),
     responses(
-        (status = 200, description = "The document", content_type = "application/yaml", body = String),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The document as it was uploaded, JSON or YAML", content(
+            (Object = "application/json", example = json!({"openapi": "3.0.3", "info": {"title": "Petstore", "version": "1.0.0"},
+                "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}})),
+            (Object = "application/yaml"),
+        )),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such API, or it has no document", body = Problem, content_type = "application/problem+json"),
     ))]

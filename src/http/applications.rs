@@ -130,7 +130,7 @@ pub async fn owned_application(app: &AppState, auth: &Auth, id: &str) -> Result<
 #[utoipa::path(get, path = "/applications", tag = "applications",
     security(("session" = []), ("bearer" = [])),
     params(PageParams),
-    responses((status = 200, body = Page<ApplicationResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<ApplicationResponse>)))]
 pub async fn list_applications(
     State(app): State<AppState>,
     auth: Auth,
@@ -147,9 +147,7 @@ pub async fn list_applications(
     request_body = CreateApplicationRequest,
     responses(
         (status = 201, body = ApplicationResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_application(
     State(app): State<AppState>,
@@ -175,8 +173,6 @@ pub async fn create_application(
     params(("application_id" = String, Path)),
     responses(
         (status = 200, body = ApplicationResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_application(
     State(app): State<AppState>,
@@ -194,10 +190,6 @@ pub async fn find_application(
     request_body = UpdateApplicationRequest,
     responses(
         (status = 200, body = ApplicationResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_application(
     State(app): State<AppState>,
@@ -224,8 +216,6 @@ pub async fn update_application(
     params(("application_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_application(
     State(app): State<AppState>,
@@ -312,8 +302,6 @@ fn key_name(raw: &str) -> Result<String, ApiError> {
     params(("application_id" = String, Path), PageParams),
     responses(
         (status = 200, body = Page<KeyResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_keys(
     State(app): State<AppState>,
@@ -334,9 +322,6 @@ pub async fn list_keys(
     request_body = CreateKeyRequest,
     responses(
         (status = 201, body = CreatedKeyResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_key(
     State(app): State<AppState>,
@@ -378,8 +363,6 @@ pub async fn create_key(
     params(("application_id" = String, Path), ("key_id" = String, Path)),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_key(
     State(app): State<AppState>,
@@ -403,10 +386,7 @@ pub async fn delete_key(
     request_body = RotateKeyRequest,
     responses(
         (status = 201, description = "The new key", body = CreatedKeyResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Revoked or already rotated", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn rotate_key(
     State(app): State<AppState>,
@@ -487,6 +467,18 @@ pub struct CreatedOAuthClientResponse {
     pub client_secret: String,
 }
 
+/// The client after an update; `client_secret` only when the update rotated it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"client_id": "tgi_4fJ9kQ2mX7pL1sV8", "secret_prefix": "tgo_a1B2", "scopes": ["read"], "created_at": "2026-11-29T21:00:00Z", "secret_rotated_at": null}))]
+pub struct UpdatedOAuthClientResponse {
+    #[serde(flatten)]
+    pub client: OAuthClientResponse,
+    /// The new secret, present only when the request set `rotate_secret`; shown only here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false)]
+    pub client_secret: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"scopes": ["read", "write"]}))]
@@ -529,8 +521,6 @@ fn parse_scopes(raw: Option<Vec<String>>) -> Result<Option<Vec<String>>, ApiErro
     params(("application_id" = String, Path)),
     responses(
         (status = 200, body = OAuthClientResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_oauth_client(
     State(app): State<AppState>,
@@ -553,8 +543,6 @@ pub async fn find_oauth_client(
     request_body = OAuthClientRequest,
     responses(
         (status = 201, body = CreatedOAuthClientResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The application has a client already", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_oauth_client(
@@ -598,17 +586,14 @@ pub async fn create_oauth_client(
     params(("application_id" = String, Path)),
     request_body = OAuthClientRequest,
     responses(
-        (status = 200, body = CreatedOAuthClientResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 200, body = UpdatedOAuthClientResponse),
     ))]
 pub async fn update_oauth_client(
     State(app): State<AppState>,
     auth: Auth,
     Path(application_id): Path<String>,
     ApiJson(req): ApiJson<OAuthClientRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<UpdatedOAuthClientResponse>, ApiError> {
     let application = owned_application(&app, &auth, &application_id).await?;
     let scopes = parse_scopes(req.scopes)?;
     let generated = req.rotate_secret.then(|| secret::generate(CLIENT_SECRET_PREFIX));
@@ -625,11 +610,10 @@ pub async fn update_oauth_client(
             scopes.as_deref(),
         )
         .await?;
-    let mut body = serde_json::to_value(OAuthClientResponse::from(row)).map_err(ApiError::internal)?;
-    if let (Some(g), Some(obj)) = (&generated, body.as_object_mut()) {
-        obj.insert("client_secret".into(), secret::expose(&g.plain).into());
-    }
-    Ok(Json(body))
+    Ok(Json(UpdatedOAuthClientResponse {
+        client: row.into(),
+        client_secret: generated.map(|g| secret::expose(&g.plain).to_owned()),
+    }))
 }
 
 /// Delete the application's OAuth client; its tokens stop being issued (issued ones run out).
@@ -638,8 +622,6 @@ pub async fn update_oauth_client(
     params(("application_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_oauth_client(
     State(app): State<AppState>,

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::extract::{ApiQuery, Page, PageParams};
+use super::extract::{ApiQuery, Page, PageLimit, PageParams};
 use super::orgs::authorized_org;
 use crate::app::AppState;
 use crate::domain::ids::to_datetime;
@@ -66,8 +66,8 @@ pub struct AuditParams {
     pub since: Option<DateTime<Utc>>,
     /// Entries before this time (RFC 3339).
     pub until: Option<DateTime<Utc>>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -77,9 +77,7 @@ pub struct AuditParams {
     params(("org_id" = String, Path), AuditParams),
     responses(
         (status = 200, body = Page<AuditEntryResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_audit_log(
     State(app): State<AppState>,

@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::extract::{ApiJson, ApiQuery, Page, path_id};
+use super::extract::{ApiJson, ApiQuery, Page, PageLimit, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
 use crate::domain::billing::BillingPeriod;
@@ -219,8 +219,8 @@ pub struct InvoiceListParams {
     /// Include each invoice's lines.
     #[serde(default)]
     pub lines: bool,
-    /// Page size, 1 to 200 (default 50).
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -234,14 +234,6 @@ pub fn parse_cursor(raw: Option<&str>) -> Result<Option<(i64, String)>, ApiError
         return Err(bad());
     }
     Ok(Some((start, id.to_owned())))
-}
-
-pub fn page_limit(limit: Option<u32>, max: u32) -> Result<i64, ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=max).contains(&limit) {
-        return Err(ApiError::bad_request(format!("limit must be between 1 and {max}")));
-    }
-    Ok(i64::from(limit))
 }
 
 pub fn parse_status(raw: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -259,8 +251,6 @@ pub fn parse_status(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     params(InvoiceListParams),
     responses(
         (status = 200, body = Page<Invoice>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization (for you)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -276,7 +266,7 @@ pub async fn list_invoices(
     .resolve(&auth)?;
     let bp = app.config.billing_period();
     let period = params.period.as_deref().map(|p| parse_period(&bp, p)).transpose()?;
-    let limit = page_limit(params.limit, 200)?;
+    let limit = i64::from(PageLimit::or_default(params.limit));
     let after = parse_cursor(params.cursor.as_deref())?;
     let status = parse_status(params.status.as_deref())?;
     refresh(&app, &scope, period).await?;
@@ -345,8 +335,6 @@ async fn managed_invoice(app: &AppState, auth: &Auth, id: &str) -> Result<Invoic
     params(("invoice_id" = String, Path)),
     responses(
         (status = 200, body = Invoice),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_invoice(
     State(app): State<AppState>,
@@ -380,9 +368,7 @@ pub async fn get_invoice(
     params(("invoice_id" = String, Path)),
     responses(
         (status = 200, body = Invoice),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the issuing organization", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The period has not ended, or the invoice is void", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn finalize_invoice(
@@ -415,11 +401,7 @@ pub struct VoidRequest {
     request_body = VoidRequest,
     responses(
         (status = 200, body = Invoice),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already void", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn void_invoice(
     State(app): State<AppState>,
@@ -488,9 +470,7 @@ pub struct RevenueReport {
     params(("org_id" = String, Path), RevenueParams),
     responses(
         (status = 200, body = RevenueReport),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn org_revenue(
     State(app): State<AppState>,

@@ -12,13 +12,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::{Auth, viewer};
-use super::extract::{ApiQuery, path_id};
+use super::extract::{ApiQuery, PageLimit, path_id};
 use super::plans::PlanResponse;
 use crate::app::AppState;
 use crate::domain::api::{Resource, Visibility};
 use crate::domain::ids::{is_uuid, to_datetime};
 use crate::domain::lifecycle::ApiState;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::store::{ApiRow, CatalogCursor, CatalogQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -81,8 +81,8 @@ pub struct CatalogParams {
     /// Words to find in names, descriptions, tags and resource paths; results come best first.
     pub q: Option<String>,
     pub tag: Option<String>,
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -98,20 +98,17 @@ fn parse_cursor(raw: &str) -> Option<CatalogCursor> {
 /// The APIs you may see (anonymous visitors: public ones), in PUBLISHED, PROTOTYPED or
 /// DEPRECATED state.
 #[utoipa::path(get, path = "/catalog/apis", tag = "catalog",
+    security((), ("session" = []), ("bearer" = [])),
     params(CatalogParams),
     responses(
         (status = 200, body = CatalogPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_catalog(
     State(app): State<AppState>,
     auth: Option<Auth>,
     ApiQuery(params): ApiQuery<CatalogParams>,
 ) -> Result<Json<CatalogPage>, ApiError> {
-    let limit = i64::from(params.limit.unwrap_or(50));
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be between 1 and 200"));
-    }
+    let limit = i64::from(PageLimit::or_default(params.limit));
     let after = match params.cursor.as_deref() {
         None => None,
         Some(c) => Some(parse_cursor(c).ok_or_else(|| ApiError::bad_request("cursor is not one this API returned"))?),
@@ -178,10 +175,10 @@ async fn visible_api(app: &AppState, auth: Option<&Auth>, id: &str) -> Result<Ap
 
 /// An API's page: description, resources, versions, documents and plans.
 #[utoipa::path(get, path = "/catalog/apis/{api_id}", tag = "catalog",
+    security((), ("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path)),
     responses(
         (status = 200, body = CatalogApiDetail),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_catalog_api(
     State(app): State<AppState>,
@@ -234,13 +231,13 @@ pub async fn find_catalog_api(
 /// The API's OpenAPI document (as JSON) with its servers pointing at the gateway, so a
 /// try-it console calls the gateway.
 #[utoipa::path(get, path = "/catalog/apis/{api_id}/openapi", tag = "catalog",
+    security((), ("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path)),
     responses(
         (status = 200, description = "The document, servers rewritten", content_type = "application/json", body = Object,
             example = json!({"openapi": "3.0.3", "info": {"title": "Petstore", "version": "1.0.0"},
                 "servers": [{"url": "http://127.0.0.1:8280/petstore/1.0.0", "description": "Tollgate gateway"}],
                 "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}})),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_catalog_openapi(
     State(app): State<AppState>,
@@ -293,10 +290,18 @@ fn rewrite_servers(body: &[u8], base: &str) -> anyhow::Result<String> {
 
 /// Download the file of one of the API's public documents.
 #[utoipa::path(get, path = "/catalog/apis/{api_id}/documents/{document_id}/content", tag = "catalog",
+    security((), ("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The file, with the content type it was uploaded with", content(
+            (String = "text/markdown"),
+            (String = "text/plain"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/gif"),
+            (Vec<u8> = "image/webp"),
+        )),
     ))]
 pub async fn find_catalog_document_content(
     State(app): State<AppState>,

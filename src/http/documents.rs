@@ -185,9 +185,7 @@ fn validate(f: &mut DocumentFields) -> Result<(), ApiError> {
     params(("api_id" = String, Path)),
     responses(
         (status = 200, body = DocumentList),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_documents(
     State(app): State<AppState>,
@@ -208,11 +206,7 @@ pub async fn list_documents(
     request_body = CreateDocumentRequest,
     responses(
         (status = 201, body = DocumentResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Too many documents", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_document(
     State(app): State<AppState>,
@@ -267,9 +261,7 @@ async fn authorized_document(
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
         (status = 200, body = DocumentResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_document(
     State(app): State<AppState>,
@@ -287,11 +279,6 @@ pub async fn find_document(
     request_body = UpdateDocumentRequest,
     responses(
         (status = 200, body = DocumentResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_document(
     State(app): State<AppState>,
@@ -333,9 +320,6 @@ pub async fn update_document(
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_document(
     State(app): State<AppState>,
@@ -421,15 +405,18 @@ fn file_name_from(headers: &HeaderMap, query: Option<String>) -> String {
 #[utoipa::path(put, path = "/apis/{api_id}/documents/{document_id}/content", tag = "documents",
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path), ContentParams),
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file",
-        example = "%PDF-1.7 …"),
+    request_body(description = "The file, with the Content-Type of its kind (checked against its first bytes)",
+        content(
+            (String = "text/markdown", example = "# Getting started\n\nSend your key in `apikey`."),
+            (String = "text/plain"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/gif"),
+            (Vec<u8> = "image/webp"),
+        )),
     responses(
         (status = 200, body = DocumentResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_document_content(
     State(app): State<AppState>,
@@ -475,8 +462,15 @@ pub async fn update_document_content(
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file, with its content type", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The file, with the content type it was uploaded with", content(
+            (String = "text/markdown"),
+            (String = "text/plain"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/gif"),
+            (Vec<u8> = "image/webp"),
+        )),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document, or it has no file", body = Problem, content_type = "application/problem+json"),
     ))]

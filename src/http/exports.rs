@@ -20,8 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::billing::{Invoice, ScopeParams, page_limit, parse_cursor, parse_period, parse_status, refresh};
-use super::extract::{ApiQuery, Page};
+use super::billing::{Invoice, ScopeParams, parse_cursor, parse_period, parse_status, refresh};
+use super::extract::{ApiQuery, Limit, Page, PageLimit};
 use crate::app::AppState;
 use crate::domain::pricing::{currency_exponent, format_minor};
 use crate::error::{ApiError, Problem};
@@ -345,8 +345,9 @@ pub struct UsageExportParams {
     pub org: Option<String>,
     #[serde(default)]
     pub all: bool,
-    /// JSON page size, 1 to 5000 (default 50).
-    pub limit: Option<u32>,
+    /// JSON page size.
+    #[param(inline)]
+    pub limit: Option<Limit<5000, 50>>,
     /// JSON: `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -375,8 +376,6 @@ fn usage_cursor(raw: Option<&str>) -> Result<Option<(i64, String, String)>, ApiE
     responses(
         (status = 200, description = "JSON page (`format=json`) or the whole export as CSV", 
             content((Page<UsageExportItem> = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -417,7 +416,7 @@ pub async fn export_usage(
             ))
         }
         Format::Json => {
-            let limit = page_limit(p.limit, 5_000)?;
+            let limit = i64::from(Limit::or_default(p.limit));
             let after = usage_cursor(p.cursor.as_deref())?;
             let mut rows = app.store.usage_export_page(&q, after, limit + 1).await?;
             let next_cursor = if rows.len() as i64 > limit {
@@ -450,8 +449,9 @@ pub struct InvoiceExportParams {
     pub org: Option<String>,
     #[serde(default)]
     pub all: bool,
-    /// JSON page size, 1 to 200 (default 50).
-    pub limit: Option<u32>,
+    /// JSON page size.
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -467,8 +467,6 @@ pub struct InvoiceExportParams {
     responses(
         (status = 200, description = "JSON page (`format=json`) or every line as CSV", 
             content((Page<Invoice> = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -508,7 +506,7 @@ pub async fn export_invoices(
             ))
         }
         Format::Json => {
-            let limit = page_limit(p.limit, 200)?;
+            let limit = i64::from(PageLimit::or_default(p.limit));
             let after = parse_cursor(p.cursor.as_deref())?;
             let filter = InvoiceFilter {
                 scope,

@@ -7,13 +7,19 @@ use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::ids::is_uuid;
 use crate::error::{ApiError, Code};
 use crate::store::PageQuery;
 
-/// JSON body extractor whose rejections are problem+json.
+/// JSON body extractor whose rejections are problem+json: a body that is not JSON is 400
+/// `invalid_json`; JSON of the wrong shape (a missing field, a wrong type, an unknown field) is
+/// 422 `validation_failed` with a JSON pointer to the field, like every other field error
+/// (docs/api-design.md). A number with a zero fraction (`600.0`) is an integer, as JSON Schema
+/// counts it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -25,30 +31,83 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let Json(mut value) = Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(json_rejection)?;
+        integral_numbers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| shape_error(&e))
+    }
+}
+
+/// Turns numbers like `600.0` into integers, so that integer fields accept them; a float field
+/// still reads an integer.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: every integer below 2^53 is a float and back.
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// A body of the wrong shape, as a field error at its JSON pointer. The path of a missing field
+/// ends at the object that lacks it; serde names the field in its message.
+fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in e.path().iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => pointer.push_str(&escape_pointer(key)),
+            Segment::Unknown => pointer.push('-'),
         }
     }
+    let message = e.inner().to_string();
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        pointer.push('/');
+        pointer.push_str(&escape_pointer(field));
+    }
+    // An empty pointer is the whole body (RFC 6901).
+    ApiError::invalid_field(&pointer, message)
+}
+
+fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonSyntaxError(e) => ApiError::new(Code::InvalidJson, e.body_text()),
+        // A `Value` has no shape to miss; this is a syntax error found while reading.
         JsonRejection::JsonDataError(e) => ApiError::new(Code::InvalidJson, e.body_text()),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             Code::UnsupportedMediaType,
             "expected a body with Content-Type: application/json",
         ),
         JsonRejection::BytesRejection(e) => {
-            let mut err = ApiError::from_status(e.status());
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                err = ApiError::new(
+                ApiError::new(
                     Code::PayloadTooLarge,
                     "the request body is larger than this endpoint accepts",
-                );
+                )
+            } else {
+                ApiError::from_status(e.status())
             }
-            err
         }
         other => ApiError::from_status(other.status()),
     }
@@ -77,30 +136,64 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
     ApiError::bad_request(format!("invalid query string: {}", rejection.body_text()))
 }
 
+/// A page size from the query string: 1 to `MAX`, `DEFAULT` when absent. The bounds are checked
+/// when the query string is read (400 `bad_request`) and are the ones the OpenAPI document
+/// declares: both come from the two constants. Use it in `IntoParams` structs with
+/// `#[param(inline)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit<const MAX: u32, const DEFAULT: u32>(u32);
+
+/// The page size of most lists.
+pub type PageLimit = Limit<200, 50>;
+
+impl<const MAX: u32, const DEFAULT: u32> Limit<MAX, DEFAULT> {
+    pub fn or_default(limit: Option<Self>) -> u32 {
+        limit.map_or(DEFAULT, |l| l.0)
+    }
+}
+
+impl<'de, const MAX: u32, const DEFAULT: u32> Deserialize<'de> for Limit<MAX, DEFAULT> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = u32::deserialize(deserializer)?;
+        if (1..=MAX).contains(&n) {
+            Ok(Self(n))
+        } else {
+            Err(serde::de::Error::custom(format_args!(
+                "limit must be between 1 and {MAX}"
+            )))
+        }
+    }
+}
+
+impl<const MAX: u32, const DEFAULT: u32> utoipa::PartialSchema for Limit<MAX, DEFAULT> {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(MAX))
+            .default(Some(DEFAULT.into()))
+            .description(Some(format!("Page size, 1 to {MAX} (default {DEFAULT}).")))
+            .examples([DEFAULT])
+            .into()
+    }
+}
+
+impl<const MAX: u32, const DEFAULT: u32> ToSchema for Limit<MAX, DEFAULT> {}
+
 /// Cursor pagination: `?limit=50&cursor=…`. Items come in a stable order (creation order);
 /// `next_cursor` in the response fetches the following page.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page size, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200, example = 50)]
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     /// `next_cursor` of the previous page; absent for the first page.
     pub cursor: Option<String>,
 }
 
 impl PageParams {
-    pub const DEFAULT_LIMIT: u32 = 50;
-    pub const MAX_LIMIT: u32 = 200;
-
     pub fn to_query(&self) -> Result<PageQuery, ApiError> {
-        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT);
-        if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::bad_request(format!(
-                "limit must be between 1 and {}",
-                Self::MAX_LIMIT
-            )));
-        }
         let after = match &self.cursor {
             None => String::new(),
             Some(c) if is_uuid(c) => c.clone(),
@@ -108,7 +201,7 @@ impl PageParams {
         };
         Ok(PageQuery {
             after,
-            limit: i64::from(limit),
+            limit: i64::from(PageLimit::or_default(self.limit)),
         })
     }
 }

@@ -67,7 +67,6 @@ pub struct GatewayStatus {
     security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = GatewayStatus),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_gateway_status(State(app): State<AppState>, auth: Auth) -> Result<Json<GatewayStatus>, ApiError> {
@@ -118,8 +117,6 @@ pub struct SnapshotParams {
                 "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "expires_at": null}],
             "subscriptions": [], "plans": [], "jwt_issuer": "https://api.example.com", "jwt_audience": "tollgate",
             "jwt_keys": [], "revoked_tokens": []})),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_gateway_snapshot(
@@ -132,12 +129,25 @@ pub async fn find_gateway_snapshot(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
+/// One server-sent event of the revision stream (a comment line keeps the connection alive every
+/// 15 s between events).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"event": "revision", "data": "42"}))]
+pub struct RevisionEvent {
+    /// Always `revision`.
+    #[schema(pattern = "^revision$")]
+    pub event: String,
+    /// The deployed revision, in decimal: fetch `/api/v1/gateway/snapshot?since=` your own.
+    #[schema(pattern = "^[0-9]+$")]
+    pub data: String,
+}
+
 /// Server-sent events: one `revision` event now and one whenever a new revision is deployed.
 #[utoipa::path(get, path = "/gateway/stream", tag = "gateway",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "text/event-stream of `revision` events", content_type = "text/event-stream", body = String),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "A `text/event-stream`; the schema is that of each event",
+            content_type = "text/event-stream", body = RevisionEvent),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn stream_gateway_revisions(
@@ -175,8 +185,6 @@ pub struct NodeAck {
     request_body = NodeAck,
     responses(
         (status = 204, description = "Recorded"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_gateway_node(
     State(app): State<AppState>,
@@ -216,8 +224,6 @@ pub struct UsageBatchResponse {
     request_body = UsageBatchRequest,
     responses(
         (status = 200, body = UsageBatchResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_usage_batch(
     State(app): State<AppState>,

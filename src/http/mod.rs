@@ -11,6 +11,8 @@ pub mod audit;
 pub mod authn;
 pub mod billing;
 pub mod catalog;
+pub mod contract;
+pub mod discovery;
 pub mod documents;
 pub mod exports;
 pub mod extract;
@@ -51,7 +53,8 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&SecuritySchemes),
-    components(schemas(Problem, FieldError, exports::InvoiceExportItem)),
+    components(schemas(Problem, FieldError, exports::InvoiceExportItem, exports::Format, analytics::Granularity,
+        analytics::Dimension)),
     tags(
         (name = "accounts", description = "Sign-up, login, the caller's profile"),
         (name = "tokens", description = "Personal access tokens for automation"),
@@ -116,11 +119,14 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(gateway::routes())
         .merge(webhooks::routes());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(ops::routes())
+        .merge(discovery::routes())
         .merge(oauth::routes())
-        .split_for_parts()
+        .split_for_parts();
+    contract::declare_problems(&mut doc);
+    (router, doc)
 }
 
 /// Our OpenAPI document (also committed as `openapi/tollgate.json`).
@@ -132,7 +138,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api(&state.config);
     let docs = SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", doc)
+        .url(discovery::OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));
     api.layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
@@ -141,6 +147,10 @@ pub fn router(state: AppState) -> Router {
     .merge(docs)
     .route("/", get(|| async { Redirect::temporary("/api/docs/") }))
     .fallback(route_not_found)
+    .layer(SetResponseHeaderLayer::appending(
+        header::LINK,
+        HeaderValue::from_static(discovery::SERVICE_DESC_LINK),
+    ))
     .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
     .layer(CatchPanicLayer::custom(middleware::panic_problem))
     .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))

@@ -232,6 +232,7 @@ async fn issue(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Token
         iat: now,
         nbf: now,
         jti: new_id(),
+        client_id: client.client_id.clone(),
         scope: scope.clone(),
         app: application.id.clone(),
     };

@@ -96,7 +96,6 @@ pub async fn list_problems() -> Json<Vec<ProblemTypeResponse>> {
     params(("code" = String, Path, example = "not_found")),
     responses(
         (status = 200, body = ProblemTypeResponse),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_problem(Path(code): Path<String>) -> Result<Json<ProblemTypeResponse>, ApiError> {
     Code::parse(&code)

@@ -69,7 +69,7 @@ pub struct CreateOrgRequest {
 #[utoipa::path(get, path = "/orgs", tag = "organizations",
     security(("session" = []), ("bearer" = [])),
     params(PageParams),
-    responses((status = 200, body = Page<OrgResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<OrgResponse>)))]
 pub async fn list_orgs(
     State(app): State<AppState>,
     auth: Auth,
@@ -90,10 +90,7 @@ pub async fn list_orgs(
     request_body = CreateOrgRequest,
     responses(
         (status = 201, body = OrgResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_org(
     State(app): State<AppState>,
@@ -130,8 +127,6 @@ pub async fn create_org(
     params(("org_id" = String, Path)),
     responses(
         (status = 200, body = OrgResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_org(
     State(app): State<AppState>,
@@ -202,9 +197,7 @@ pub struct UpdateMemberRequest {
     params(("org_id" = String, Path), PageParams),
     responses(
         (status = 200, body = Page<MemberResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_members(
     State(app): State<AppState>,
@@ -231,10 +224,8 @@ pub async fn list_members(
     request_body = CreateMemberRequest,
     responses(
         (status = 201, body = CreatedMemberResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new role would leave the organization without an admin", body = Problem,
+            content_type = "application/problem+json"),
     ))]
 pub async fn create_member(
     State(app): State<AppState>,
@@ -317,9 +308,6 @@ pub async fn create_member(
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, body = MemberResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave the organization without an admin", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_member(
@@ -358,9 +346,6 @@ pub async fn update_member(
     params(("org_id" = String, Path), ("user_id" = String, Path)),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last admin cannot be removed", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_member(

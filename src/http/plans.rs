@@ -148,9 +148,7 @@ fn validate(f: &mut PlanFields) -> Result<(), ApiError> {
     params(("org_id" = String, Path), PageParams),
     responses(
         (status = 200, body = Page<PlanResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_plans(
     State(app): State<AppState>,
@@ -176,11 +174,7 @@ pub async fn list_plans(
     request_body = CreatePlanRequest,
     responses(
         (status = 201, body = PlanResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Name taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_plan(
     State(app): State<AppState>,
@@ -221,9 +215,7 @@ async fn authorized_plan(app: &AppState, auth: &Auth, plan_id: &str) -> Result<P
     params(("plan_id" = String, Path)),
     responses(
         (status = 200, body = PlanResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_plan(
     State(app): State<AppState>,
@@ -242,11 +234,6 @@ pub async fn find_plan(
     request_body = UpdatePlanRequest,
     responses(
         (status = 200, body = PlanResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_plan(
     State(app): State<AppState>,
@@ -309,9 +296,6 @@ fn plan_json(f: &PlanFields) -> serde_json::Value {
     params(("plan_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "In use", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_plan(

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::applications::owned_application;
 use super::authn::{Auth, viewer};
-use super::extract::{ApiJson, ApiQuery, Page, PageParams, path_id};
+use super::extract::{ApiJson, ApiQuery, Page, PageLimit, PageParams, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
 use crate::domain::ids::to_datetime;
@@ -165,7 +165,8 @@ pub struct AppSubscriptionParams {
     /// Also list ended subscriptions.
     #[serde(default)]
     pub include_ended: bool,
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -175,8 +176,6 @@ pub struct AppSubscriptionParams {
     params(("application_id" = String, Path), AppSubscriptionParams),
     responses(
         (status = 200, body = Page<SubscriptionResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_application_subscriptions(
     State(app): State<AppState>,
@@ -205,7 +204,6 @@ pub async fn list_application_subscriptions(
     request_body = CreateSubscriptionRequest,
     responses(
         (status = 201, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application or API (for you)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already subscribed, API not open for subscriptions, or plan deprecated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The API does not offer the plan", body = Problem, content_type = "application/problem+json"),
@@ -263,8 +261,6 @@ pub async fn create_subscription(
     params(("subscription_id" = String, Path)),
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_subscription(
     State(app): State<AppState>,
@@ -283,11 +279,7 @@ pub async fn find_subscription(
     request_body = UpdateSubscriptionRequest,
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_subscription(
     State(app): State<AppState>,
@@ -320,9 +312,6 @@ pub async fn update_subscription(
     params(("subscription_id" = String, Path)),
     responses(
         (status = 204, description = "Ended"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_subscription(
@@ -352,7 +341,8 @@ pub struct OrgSubscriptionParams {
     pub state: Option<String>,
     /// Only subscriptions to this API.
     pub api_id: Option<String>,
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
@@ -362,9 +352,7 @@ pub struct OrgSubscriptionParams {
     params(("org_id" = String, Path), OrgSubscriptionParams),
     responses(
         (status = 200, body = Page<SubscriptionResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_org_subscriptions(
     State(app): State<AppState>,
@@ -412,9 +400,6 @@ async fn decide(
     params(("subscription_id" = String, Path)),
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn approve_subscription(
@@ -447,9 +432,6 @@ pub async fn approve_subscription(
     request_body = ReasonRequest,
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reject_subscription(
@@ -477,9 +459,6 @@ pub async fn reject_subscription(
     request_body = ReasonRequest,
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn block_subscription(
@@ -506,9 +485,6 @@ pub async fn block_subscription(
     params(("subscription_id" = String, Path)),
     responses(
         (status = 200, body = SubscriptionResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unblock_subscription(

@@ -14,7 +14,7 @@ use super::extract::{ApiJson, ApiQuery, Page, PageParams, path_id};
 use crate::app::AppState;
 use crate::domain::ids::{now_ms, to_datetime};
 use crate::domain::secret::{self, PERSONAL_TOKEN_PREFIX};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldError};
 use crate::store::TokenRow;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -78,7 +78,6 @@ pub struct CreateTokenRequest {
     params(PageParams),
     responses(
         (status = 200, body = Page<TokenResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_tokens(
     State(app): State<AppState>,
@@ -97,8 +96,6 @@ pub async fn list_tokens(
     request_body = CreateTokenRequest,
     responses(
         (status = 201, body = CreatedTokenResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_token(
     State(app): State<AppState>,
@@ -149,8 +146,6 @@ pub async fn create_token(
     params(("token_id" = String, Path, description = "Token id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_token(
     State(app): State<AppState>,

@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::extract::{ApiJson, ApiQuery, Page, PageParams, Versioned, if_match, path_id};
+use super::extract::{ApiJson, ApiQuery, Page, PageLimit, PageParams, Versioned, if_match, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
 use crate::domain::FieldError;
@@ -216,8 +216,8 @@ pub struct DeliveryDetailResponse {
 pub struct DeliveryParams {
     /// Only deliveries in this state: `pending`, `succeeded` or `failed`.
     pub state: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    pub limit: Option<u32>,
+    #[param(inline)]
+    pub limit: Option<PageLimit>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -301,9 +301,7 @@ fn new_secret(app: &AppState, endpoint_id: &str) -> Result<(String, Vec<u8>, Str
     params(("org_id" = String, Path), PageParams),
     responses(
         (status = 200, body = Page<WebhookResponse>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_webhooks(
     State(app): State<AppState>,
@@ -324,12 +322,7 @@ pub async fn list_webhooks(
     request_body = CreateWebhookRequest,
     responses(
         (status = 201, body = WebhookSecretResponse, headers(("etag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Too many endpoints", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_webhook(
     State(app): State<AppState>,
@@ -387,9 +380,7 @@ pub async fn create_webhook(
     params(("webhook_id" = String, Path)),
     responses(
         (status = 200, body = WebhookResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_webhook(
     State(app): State<AppState>,
@@ -407,12 +398,6 @@ pub async fn find_webhook(
     request_body = UpdateWebhookRequest,
     responses(
         (status = 200, body = WebhookResponse, headers(("etag" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_webhook(
     State(app): State<AppState>,
@@ -445,9 +430,6 @@ pub async fn update_webhook(
     params(("webhook_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_webhook(
     State(app): State<AppState>,
@@ -467,9 +449,6 @@ pub async fn delete_webhook(
     params(("webhook_id" = String, Path)),
     responses(
         (status = 200, body = WebhookSecretResponse, headers(("etag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn rotate_webhook_secret(
     State(app): State<AppState>,
@@ -495,9 +474,6 @@ pub async fn rotate_webhook_secret(
     params(("webhook_id" = String, Path)),
     responses(
         (status = 202, description = "Queued; follow it in the deliveries", body = DeliveryResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The endpoint is disabled", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn test_webhook(
@@ -520,10 +496,7 @@ pub async fn test_webhook(
     params(("webhook_id" = String, Path), DeliveryParams),
     responses(
         (status = 200, body = Page<DeliveryResponse>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_webhook_deliveries(
     State(app): State<AppState>,
@@ -557,9 +530,7 @@ pub async fn list_webhook_deliveries(
     params(("delivery_id" = String, Path)),
     responses(
         (status = 200, body = DeliveryDetailResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn find_webhook_delivery(
     State(app): State<AppState>,
@@ -590,9 +561,6 @@ pub async fn find_webhook_delivery(
     params(("delivery_id" = String, Path)),
     responses(
         (status = 202, description = "Queued", body = DeliveryResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The endpoint is disabled", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn resend_webhook_delivery(

@@ -1,21 +1,27 @@
-//! Access tokens: JWTs with the claims other gateways (Envoy, Istio) expect.
+//! Access tokens: JWTs in the profile of RFC 9068 (header `typ: at+jwt`; claims `iss`, `sub`,
+//! `aud`, `exp`, `iat`, `jti`, `client_id`, `scope`), which other gateways (Envoy, Istio) and
+//! resource servers expect, plus `app`, the application the client belongs to.
 
 use jsonwebtoken::{Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::keys::KeyRing;
+use crate::domain::access_token::{self, is_access_token_typ};
 
 /// Claims of a Tollgate access token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AccessClaims {
     pub iss: String,
-    /// The OAuth client id.
+    /// The OAuth client id: the client credentials grant has no resource owner, so the subject
+    /// is the client (RFC 9068 §2.2).
     pub sub: String,
     pub aud: String,
     pub exp: i64,
     pub iat: i64,
     pub nbf: i64,
     pub jti: String,
+    /// The OAuth client id.
+    pub client_id: String,
     /// Space-separated scopes.
     pub scope: String,
     /// The application the client belongs to.
@@ -26,6 +32,7 @@ pub struct AccessClaims {
 pub fn sign(ring: &KeyRing, claims: &AccessClaims) -> anyhow::Result<String> {
     let (kid, alg, key) = ring.signer().ok_or_else(|| anyhow::anyhow!("no active signing key"))?;
     let mut header = Header::new(alg.algorithm());
+    header.typ = Some(access_token::TYP.to_owned());
     header.kid = Some(kid.to_owned());
     Ok(jsonwebtoken::encode(&header, claims, key)?)
 }
@@ -33,6 +40,9 @@ pub fn sign(ring: &KeyRing, claims: &AccessClaims) -> anyhow::Result<String> {
 /// Verify signature, issuer and audience; `check_time` adds `exp`/`nbf` (with 30 s leeway).
 pub fn verify(ring: &KeyRing, token: &str, issuer: &str, audience: &str, check_time: bool) -> Option<AccessClaims> {
     let header = jsonwebtoken::decode_header(token).ok()?;
+    if !is_access_token_typ(header.typ.as_deref()) {
+        return None;
+    }
     let (alg, key) = ring.verifier(header.kid.as_deref()?)?;
     if header.alg != *alg {
         return None;
@@ -43,7 +53,7 @@ pub fn verify(ring: &KeyRing, token: &str, issuer: &str, audience: &str, check_t
     validation.leeway = 30;
     validation.validate_nbf = check_time;
     validation.validate_exp = check_time;
-    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub", "iat", "jti"]);
     jsonwebtoken::decode::<AccessClaims>(token, key, &validation)
         .ok()
         .map(|d| d.claims)
@@ -74,6 +84,7 @@ mod tests {
             iat: 0,
             nbf: 0,
             jti: "j1".into(),
+            client_id: "client".into(),
             scope: "read".into(),
             app: "app".into(),
         }
@@ -99,6 +110,20 @@ mod tests {
             assert!(verify(&ring, &expired, "http://issuer", "tollgate", false).is_some());
             assert!(verify(&ring, "not.a.jwt", "http://issuer", "tollgate", true).is_none());
         }
+    }
+
+    #[test]
+    fn tokens_are_rfc_9068_access_tokens() {
+        let ring = ring(SigningAlg::ES256);
+        let token = sign(&ring, &claims(chrono::Utc::now().timestamp() + 60)).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+        // The same claims under the same key but another `typ` are not an access token.
+        let (kid, alg, key) = ring.signer().unwrap();
+        let mut header = Header::new(alg.algorithm());
+        header.kid = Some(kid.to_owned());
+        let plain_jwt = jsonwebtoken::encode(&header, &claims(chrono::Utc::now().timestamp() + 60), key).unwrap();
+        assert!(verify(&ring, &plain_jwt, "http://issuer", "tollgate", true).is_none());
     }
 
     #[test]

@@ -18,12 +18,20 @@ async fn framework_errors_are_problems() {
     let (s, b, h) = send(req).await;
     assert_problem(s, &b, &h, 400, "invalid_json");
 
-    // Well-formed JSON of the wrong shape.
+    // Well-formed JSON of the wrong shape: 422 with the field's pointer, like any field error.
     let (s, b, h) = c
         .call(Method::POST, "/api/v1/auth/login", Some(json!({"email": 42})))
         .await;
-    assert_problem(s, &b, &h, 400, "invalid_json");
-    assert!(b["detail"].as_str().unwrap().contains("email"), "{b}");
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/email", "{b}");
+    let (s, b, h) = c
+        .call(Method::POST, "/api/v1/auth/login", Some(json!({"email": "a@b.org"})))
+        .await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/password", "a missing field: {b}");
+    let (s, b, h) = c.call(Method::POST, "/api/v1/auth/login", Some(json!("ada"))).await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "", "the whole body: {b}");
 
     // Wrong content type.
     let req = c
@@ -123,5 +131,39 @@ async fn validation_errors_point_at_fields() {
             Some(json!({"email": "a@b.org", "password": "x", "admin": true})),
         )
         .await;
-    assert_problem(s, &b, &h, 400, "invalid_json");
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/admin", "{b}");
+}
+
+/// JSON Schema counts `600.0` as an integer, so an integer field takes it; `600.5` is a type
+/// error at the field's pointer, nested ones included.
+#[tokio::test]
+async fn integral_numbers_are_integers() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (s, b, _) = admin
+        .call(Method::POST, "/api/v1/applications", Some(json!({"name": "Numbers"})))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let path = format!("/api/v1/applications/{}", b["id"].as_str().unwrap());
+    let (s, b, _) = admin
+        .call(Method::PATCH, &path, Some(json!({"token_lifetime_secs": 600.0})))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["token_lifetime_secs"], 600, "{b}");
+    let (s, b, h) = admin
+        .call(Method::PATCH, &path, Some(json!({"token_lifetime_secs": 600.5})))
+        .await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/token_lifetime_secs", "{b}");
+
+    let (s, b, h) = admin
+        .call(
+            Method::POST,
+            &format!("{path}/keys"),
+            Some(json!({"name": "k", "expires_at": 5})),
+        )
+        .await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/expires_at", "{b}");
 }

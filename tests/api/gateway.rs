@@ -522,7 +522,8 @@ async fn active_health_checks_keep_calls_off_a_dead_endpoint() {
             Some(json!({"health_check": {"path": "/", "every": 3}})),
         )
         .await;
-    assert_problem(s, &b, &h, 400, "invalid_json");
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/health_check/every", "{b}");
 
     let check = json!({"health_check": {"path": "/", "interval_secs": 1, "unhealthy_threshold": 1}});
     let (s, b, _) = publisher.call(Method::PATCH, &path, Some(check)).await;

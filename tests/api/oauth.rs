@@ -93,13 +93,18 @@ async fn standard_client_gets_verifies_introspects_and_revokes_a_token() {
         .unwrap();
     let header = jsonwebtoken::decode_header(&jwt).unwrap();
     assert_eq!(header.alg, jsonwebtoken::Algorithm::ES256);
+    // RFC 9068 §2.1: an access token says what it is in its header.
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"), "{header:?}");
     let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("kid in the JWKS");
     let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
     validation.set_audience(&["tollgate"]);
     validation.set_issuer(&[app.base.as_str()]);
+    // RFC 9068 §2.2's required claims.
+    validation.set_required_spec_claims(&["iss", "exp", "aud", "sub", "iat", "jti"]);
     let claims = jsonwebtoken::decode::<Value>(&jwt, &key, &validation).unwrap().claims;
     assert_eq!(claims["sub"], client_id);
+    assert_eq!(claims["client_id"], client_id);
     assert_eq!(claims["app"], app_id);
     assert_eq!(claims["scope"], "read");
     for claim in ["exp", "iat", "nbf", "jti"] {

@@ -274,7 +274,8 @@ async fn lifecycle_walks_every_legal_transition_and_refuses_every_illegal_one() 
             Some(json!({"action": "launch"})),
         )
         .await;
-    assert_problem(s, &b, &h, 400, "invalid_json");
+    assert_problem(s, &b, &h, 422, "validation_failed");
+    assert_eq!(b["errors"][0]["pointer"], "/action", "{b}");
 }
 
 #[tokio::test]

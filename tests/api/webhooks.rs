@@ -589,7 +589,7 @@ async fn bad_input_is_a_problem() {
         assert_problem(s, &b, &h, 422, "validation_failed");
         assert_eq!(b["errors"][0]["pointer"], pointer, "{body}: {b}");
     }
-    // Malformed JSON, a wrong shape and an unknown field are 400 invalid_json.
+    // Malformed JSON is 400 invalid_json; a wrong shape and an unknown field are 422 at the field.
     let (s, b, h) = send(
         admin
             .request(Method::POST, &path)
@@ -598,12 +598,19 @@ async fn bad_input_is_a_problem() {
     )
     .await;
     assert_problem(s, &b, &h, 400, "invalid_json");
-    for body in [
-        json!({"url": "https://example.com/x", "event_types": "subscription.created"}),
-        json!({"url": "https://example.com/x", "event_types": ["subscription.created"], "secret": "mine"}),
+    for (body, pointer) in [
+        (
+            json!({"url": "https://example.com/x", "event_types": "subscription.created"}),
+            "/event_types",
+        ),
+        (
+            json!({"url": "https://example.com/x", "event_types": ["subscription.created"], "secret": "mine"}),
+            "/secret",
+        ),
     ] {
         let (s, b, h) = admin.call(Method::POST, &path, Some(body)).await;
-        assert_problem(s, &b, &h, 400, "invalid_json");
+        assert_problem(s, &b, &h, 422, "validation_failed");
+        assert_eq!(b["errors"][0]["pointer"], pointer, "{b}");
     }
 
     let (hook, _) = create_webhook(&admin, &org, "http://127.0.0.1:9/hook", &["subscription.created"]).await;

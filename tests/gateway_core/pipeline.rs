@@ -247,6 +247,8 @@ async fn forwarded_headers_and_credentials() {
 struct Jwt {
     enc: EncodingKey,
     kid: &'static str,
+    /// The header's `typ`: `at+jwt` for access tokens (RFC 9068).
+    typ: &'static str,
 }
 
 impl Jwt {
@@ -258,12 +260,24 @@ impl Jwt {
         let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&enc, Algorithm::ES256).expect("jwk");
         let dec = DecodingKey::from_jwk(&jwk).expect("decoding key");
         (
-            Jwt { enc, kid: "k-2026" },
+            Jwt {
+                enc,
+                kid: "k-2026",
+                typ: "at+jwt",
+            },
             JwtKey {
                 key: dec,
                 algorithm: Algorithm::ES256,
             },
         )
+    }
+
+    fn clone_key(other: &Jwt) -> Jwt {
+        Jwt {
+            enc: other.enc.clone(),
+            kid: other.kid,
+            typ: other.typ,
+        }
     }
 
     fn token(&self, exp_offset: i64, aud: &str, jti: &str, app: &str) -> String {
@@ -274,6 +288,7 @@ impl Jwt {
             "jti": jti, "scope": "read", "app": app,
         });
         let mut header = Header::new(Algorithm::ES256);
+        header.typ = (!self.typ.is_empty()).then(|| self.typ.into());
         header.kid = Some(self.kid.into());
         jsonwebtoken::encode(&header, &claims, &self.enc).expect("sign")
     }
@@ -349,6 +364,24 @@ async fn jwt_access_tokens() {
     )
     .await;
     assert_eq!(r.json()["code"], "token_invalid");
+    // A JWT signed by the right key that is not an access token (`typ` JWT, or none).
+    for typ in ["JWT", ""] {
+        let plain = Jwt {
+            typ,
+            ..Jwt::clone_key(&jwt)
+        };
+        let r = get(
+            &c,
+            &url,
+            &[(
+                "authorization",
+                &bearer(plain.token(300, "tollgate-gateway", "j8", "app1")),
+            )],
+        )
+        .await;
+        assert_eq!(r.status, 401, "typ {typ:?}");
+        assert_eq!(r.json()["code"], "token_invalid", "typ {typ:?}");
+    }
 }
 
 /// Verified tokens are cached per snapshot: a revocation or a signing key
