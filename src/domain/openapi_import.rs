@@ -19,6 +19,15 @@
 //! * no panics on user data (no `unwrap`, no fallible indexing); the
 //!   third-party parsers are additionally wrapped in `catch_unwind`.
 //!
+//! Every 422 carries a JSON pointer into the uploaded document, including
+//! those about the resources made from it ([`resources`]): the user can only
+//! fix the document, so a pointer into Tollgate's derived list would not help.
+//!
+//! Real documents are accepted where mainstream tools accept them: a path key
+//! with a literal query string (`/things?beta=true`, used by some large
+//! public APIs to tell operations on one path apart) imports on its path,
+//! with a warning.
+//!
 //! The order of operations follows the order of `paths` in the document. That
 //! order is captured during the parse, so the importer does not rely on
 //! serde_json's `preserve_order` feature (which would change the ordering of
@@ -33,6 +42,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
+
+use super::FieldError;
+use super::api::{self, Resource};
 
 /// HTTP status used for documents that cannot be parsed at all.
 pub const STATUS_BAD_REQUEST: u16 = 400;
@@ -116,8 +128,14 @@ pub struct ImportedSpec {
 pub struct ImportedOperation {
     /// Upper-case HTTP method: GET, POST, …
     pub method: String,
-    /// The path template as written in the document, e.g. `/pets/{petId}`.
+    /// The path template, e.g. `/pets/{petId}`: the path key without the literal query string
+    /// some documents write into it (`/things?beta=true` → `/things`).
     pub path: String,
+    /// The key in `paths` as written, query string included; names the operation in messages.
+    pub path_key: String,
+    /// JSON pointer to the operation in the uploaded document, e.g. `/paths/~1pets/get` (inside
+    /// the target when the path item is a `$ref`).
+    pub pointer: String,
     pub operation_id: Option<String>,
     pub summary: Option<String>,
     /// Whether the gateway must authenticate calls to this operation.
@@ -215,12 +233,117 @@ pub fn import(bytes: &[u8], limits: &ImportLimits) -> Result<ImportedSpec, Impor
     };
     let mut warnings = parsed.warnings;
     let spec = Analyzer::new(root, &parsed.paths_order, &mut warnings).run()?;
+    cap_warnings(&mut warnings);
+    Ok(ImportedSpec { warnings, ..spec })
+}
+
+/// Keeps the first [`MAX_WARNINGS`] and counts the rest: a huge document must not make a huge answer.
+fn cap_warnings(warnings: &mut Vec<String>) {
     if warnings.len() > MAX_WARNINGS {
         let more = warnings.len() - MAX_WARNINGS;
         warnings.truncate(MAX_WARNINGS);
         warnings.push(format!("… and {more} more warnings"));
     }
-    Ok(ImportedSpec { warnings, ..spec })
+}
+
+/// The API resources for imported operations, in document order: one per method and path, since
+/// that is what the gateway routes on.
+///
+/// Operations that land on the same method and path — told apart in the document only by a query
+/// string in the path key (`/things?beta=true` beside `/things`), or by spaces that trimming
+/// removes — share one resource instead of failing as duplicates: it keeps the first operation's
+/// operationId and summary and requires a credential if any of them does (open access is never
+/// widened), and a warning names each operation it absorbed. TRACE is never exposed.
+///
+/// The resources pass [`api::validate_resources`]; its complaints are turned into pointers into
+/// the uploaded document (the path key, or the operation), never into this derived list.
+pub fn resources(
+    operations: &[ImportedOperation],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Resource>, Vec<FieldError>> {
+    let mut resources: Vec<Resource> = Vec::new();
+    // The operation each resource was made from (the first, when several share it).
+    let mut sources: Vec<&ImportedOperation> = Vec::new();
+    let mut by_route: HashMap<(String, String), usize> = HashMap::new();
+    let mut notes = Vec::new();
+    for op in operations {
+        if !api::METHODS.contains(&op.method.as_str()) {
+            notes.push(format!(
+                "{} {} is not exposed: the gateway does not forward {}",
+                op.method, op.path_key, op.method
+            ));
+            continue;
+        }
+        // An invalid path is kept as written, for validate_resources to report below.
+        let path = api::parse_resource_path(&op.path).unwrap_or_else(|_| op.path.clone());
+        let route = (op.method.clone(), path.clone());
+        if let Some((resource, first)) = by_route
+            .get(&route)
+            .and_then(|&i| Some((resources.get_mut(i)?, *sources.get(i)?)))
+        {
+            resource.auth_required |= op.auth_required;
+            notes.push(format!(
+                "{} {}{} shares the resource {} {} with {} {}{}: the gateway routes on method and path only, so one resource serves both, with the first one's operationId and summary, requiring a credential if either does",
+                op.method,
+                op.path_key,
+                operation_id_note(op),
+                op.method,
+                path,
+                first.method,
+                first.path_key,
+                operation_id_note(first),
+            ));
+            continue;
+        }
+        by_route.insert(route, resources.len());
+        sources.push(op);
+        resources.push(Resource {
+            method: op.method.clone(),
+            path,
+            auth_required: op.auth_required,
+            // Cut to what a resource holds rather than refuse a long summary.
+            operation_id: op.operation_id.as_ref().map(|s| s.chars().take(500).collect()),
+            summary: op.summary.as_ref().map(|s| s.chars().take(500).collect()),
+        });
+    }
+    cap_warnings(&mut notes);
+    warnings.append(&mut notes);
+
+    let mut errors = Vec::new();
+    api::validate_resources(&mut resources, "", &mut errors);
+    if errors.is_empty() {
+        return Ok(resources);
+    }
+    // validate_resources points at `/{index}/{field}` of the list, or at the list itself ("").
+    Err(errors
+        .into_iter()
+        .map(|e| {
+            let mut segments = e.pointer.split('/').skip(1);
+            let source = segments
+                .next()
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| sources.get(i));
+            match (source, segments.next()) {
+                (Some(op), Some("path")) => FieldError::new(
+                    path_key_pointer(&op.path_key),
+                    format!("path \"{}\" {}", op.path_key, e.message),
+                ),
+                (Some(op), _) => FieldError::new(
+                    op.pointer.clone(),
+                    format!("{} {}: {}", op.method, op.path_key, e.message),
+                ),
+                (None, _) => FieldError::new("/paths", format!("too many operations: {}", e.message)),
+            }
+        })
+        .collect())
+}
+
+/// ` (operationId listThings)`, or nothing.
+fn operation_id_note(op: &ImportedOperation) -> String {
+    op.operation_id
+        .as_ref()
+        .map(|id| format!(" (operationId {id})"))
+        .unwrap_or_default()
 }
 
 /// 1-based line and column of byte offset `at`.
@@ -1298,9 +1421,13 @@ impl<'a, 'w> Analyzer<'a, 'w> {
             }
         };
         let title = match non_null(info.get("title")) {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            // The title becomes the API's default name, which needs something printable.
+            Some(Value::String(s)) if s.chars().any(|c| !c.is_whitespace() && !c.is_control()) => s.clone(),
             Some(Value::String(_)) => {
-                return Err(ImportError::semantic("/info/title", "`info.title` must not be empty"));
+                return Err(ImportError::semantic(
+                    "/info/title",
+                    "`info.title` must not be empty (it has no printable character)",
+                ));
             }
             None => {
                 return Err(ImportError::semantic("/info/title", "`info.title` is required"));
@@ -1554,13 +1681,27 @@ impl<'a, 'w> Analyzer<'a, 'w> {
             if path.starts_with("x-") {
                 continue; // specification extension, not a path
             }
-            let pointer = format!("/paths/{}", escape_pointer(path));
-            check_path_template(path).map_err(|reason| {
+            let pointer = path_key_pointer(path);
+            // Some large public documents tell operations on one path apart by a literal query
+            // string in the key. The gateway routes on method and path, so the operations are
+            // imported on the path alone; `resources` says when two of them then share one.
+            let template = match path.split_once('?') {
+                Some((template, _)) => {
+                    self.warnings.push(format!(
+                        "path \"{path}\" has a query string in its key; its operations are imported on \"{template}\" (the gateway matches method and path, not the query)"
+                    ));
+                    template
+                }
+                None => path,
+            };
+            check_path_template(template).map_err(|reason| {
                 ImportError::semantic(pointer.clone(), format!("invalid path \"{path}\": {reason}"))
             })?;
-            if let Some(previous) = seen_templates.insert(normalize_template(path), path) {
+            if let Some(previous) = seen_templates.insert(normalize_template(template), template)
+                && previous != template
+            {
                 self.warnings.push(format!(
-                    "paths \"{previous}\" and \"{path}\" differ only in parameter names and will conflict"
+                    "paths \"{previous}\" and \"{template}\" differ only in parameter names and will conflict"
                 ));
             }
             let Value::Object(item) = item else {
@@ -1584,7 +1725,7 @@ impl<'a, 'w> Analyzer<'a, 'w> {
                     continue;
                 }
                 let op_pointer = format!("{item_pointer}/{method}");
-                let imported = self.operation(path, method, operation, &op_pointer, top_security)?;
+                let imported = self.operation(path, template, method, operation, op_pointer, top_security)?;
                 if let Some(id) = &imported.operation_id
                     && !operation_ids.insert(id.clone())
                 {
@@ -1673,9 +1814,10 @@ impl<'a, 'w> Analyzer<'a, 'w> {
     fn operation(
         &mut self,
         path: &str,
+        template: &str,
         method: &str,
         operation: &Value,
-        pointer: &str,
+        pointer: String,
         top_security: Security,
     ) -> Result<ImportedOperation, ImportError> {
         let Value::Object(operation) = operation else {
@@ -1684,8 +1826,8 @@ impl<'a, 'w> Analyzer<'a, 'w> {
                 format!("an operation must be an object, found {}", kind_of(operation)),
             ));
         };
-        let operation_id = optional_string(operation, "operationId", pointer)?;
-        let summary = optional_string(operation, "summary", pointer)?;
+        let operation_id = optional_string(operation, "operationId", &pointer)?;
+        let summary = optional_string(operation, "summary", &pointer)?;
         let method_upper = method.to_ascii_uppercase();
 
         let security = match non_null(operation.get("security")) {
@@ -1707,7 +1849,9 @@ impl<'a, 'w> Analyzer<'a, 'w> {
         );
         Ok(ImportedOperation {
             method: method_upper,
-            path: path.to_owned(),
+            path: template.to_owned(),
+            path_key: path.to_owned(),
+            pointer,
             operation_id,
             summary,
             auth_required: security != Security::None && !wso2_no_auth,
@@ -1929,6 +2073,11 @@ fn push_unique(urls: &mut Vec<String>, url: String) {
 // ---------------------------------------------------------------------------
 // JSON pointers and $ref
 // ---------------------------------------------------------------------------
+
+/// JSON pointer to the path item of a key in `paths`: `/things?beta=true` → `/paths/~1things?beta=true`.
+fn path_key_pointer(key: &str) -> String {
+    format!("/paths/{}", escape_pointer(key))
+}
 
 /// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
 fn escape_pointer(segment: &str) -> Cow<'_, str> {
@@ -2434,6 +2583,10 @@ paths: {}
                 "/info/title",
             ),
             (
+                "openapi: 3.0.0\ninfo: {title: \"\\x01 \\t\", version: v}\npaths: {}\n",
+                "/info/title",
+            ),
+            (
                 "openapi: 3.0.0\ninfo: {title: [t], version: v}\npaths: {}\n",
                 "/info/title",
             ),
@@ -2478,6 +2631,151 @@ paths: {}
         assert_eq!(e.pointer.as_deref(), Some("/paths/~1a"));
         let e = err(&format!(r#"{head}"/a": {{"get": {{"operationId": 7}}}}}}}}"#));
         assert_eq!(e.pointer.as_deref(), Some("/paths/~1a/get/operationId"));
+    }
+
+    #[test]
+    fn query_strings_in_path_keys() {
+        let spec = ok(r#"
+openapi: 3.0.3
+info: {title: t, version: v}
+paths:
+  /things:
+    get: {operationId: listThings, security: []}
+  /things?beta=true:
+    get: {operationId: listBetaThings, summary: Beta}
+    post: {operationId: createBetaThing}
+  /items/{id}?action=delete:
+    post: {}
+  /items/{itemId}:
+    get: {}
+  /odd?x=}:
+    get: {}
+  "/things ":
+    get: {}
+"#);
+        // The query is cut off the path; the key as written is kept for messages and pointers.
+        assert_eq!(
+            routes(&spec),
+            [
+                "GET /things",
+                "GET /things",
+                "POST /things",
+                "POST /items/{id}",
+                "GET /items/{itemId}",
+                "GET /odd",
+                "GET /things ",
+            ]
+        );
+        let beta = &spec.operations[1];
+        assert_eq!(beta.path_key, "/things?beta=true");
+        assert_eq!(beta.pointer, "/paths/~1things?beta=true/get");
+        for key in ["/things?beta=true", "/items/{id}?action=delete", "/odd?x=}"] {
+            let naming = spec
+                .warnings
+                .iter()
+                .filter(|w| w.contains("query string") && w.contains(&format!("\"{key}\"")))
+                .count();
+            assert_eq!(naming, 1, "{key}: {:?}", spec.warnings);
+        }
+        assert_eq!(
+            spec.warnings.iter().filter(|w| w.contains("query string")).count(),
+            3,
+            "{:?}",
+            spec.warnings
+        );
+        // Parameter names are still compared on the path alone.
+        assert!(
+            has_warning(
+                &spec,
+                "paths \"/items/{id}\" and \"/items/{itemId}\" differ only in parameter names"
+            ),
+            "{:?}",
+            spec.warnings
+        );
+        assert!(!has_warning(&spec, "\"/things\" and"), "{:?}", spec.warnings);
+
+        let mut warnings = Vec::new();
+        let made = resources(&spec.operations, &mut warnings).expect("resources");
+        let shape: Vec<(&str, &str, bool, Option<&str>)> = made
+            .iter()
+            .map(|r| {
+                (
+                    r.method.as_str(),
+                    r.path.as_str(),
+                    r.auth_required,
+                    r.operation_id.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                // Open in the document, but it also serves the beta operation, which is not.
+                ("GET", "/things", true, Some("listThings")),
+                ("POST", "/things", true, Some("createBetaThing")),
+                ("POST", "/items/{id}", true, None),
+                ("GET", "/items/{itemId}", true, None),
+                ("GET", "/odd", true, None),
+            ]
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(
+                "GET /things?beta=true (operationId listBetaThings) shares the resource GET /things with GET /things (operationId listThings)"
+            ),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with("GET /things  shares the resource GET /things with GET /things "),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn resource_errors_point_into_the_document() {
+        let doc = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "v"}, "paths": {
+            "/ok": {"get": {}, "trace": {}},
+            "/files/{file name}?v=2": {"get": {}},
+            "/shared": {"$ref": "#/components/pathItems/Shared"}},
+            "components": {"pathItems": {"Shared": {"put": {}}}}}"##;
+        let spec = ok(doc);
+        assert_eq!(spec.operations[3].pointer, "/components/pathItems/Shared/put");
+        let mut warnings = Vec::new();
+        let errors = resources(&spec.operations, &mut warnings).expect_err("a space in a parameter name");
+        assert!(has_warning(
+            &ImportedSpec { warnings, ..spec },
+            "TRACE /ok is not exposed"
+        ));
+        let [error] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(error.pointer, "/paths/~1files~1{file name}?v=2");
+        assert!(
+            error.message.contains("\"/files/{file name}?v=2\""),
+            "{}",
+            error.message
+        );
+        let root: Value = serde_json::from_str(doc).expect("JSON");
+        let Value::Object(root) = root else { panic!() };
+        assert!(lookup_pointer(&root, &error.pointer).is_some_and(|item| item.get("get").is_some()));
+
+        // More operations than an API may have resources: the pointer names `paths`.
+        let many: Vec<ImportedOperation> = (0..=api::MAX_RESOURCES)
+            .map(|i| ImportedOperation {
+                method: "GET".into(),
+                path: format!("/r{i}"),
+                path_key: format!("/r{i}"),
+                pointer: format!("/paths/~1r{i}/get"),
+                operation_id: None,
+                summary: None,
+                auth_required: true,
+            })
+            .collect();
+        let errors = resources(&many, &mut Vec::new()).expect_err("too many");
+        assert_eq!(
+            errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(),
+            ["/paths"]
+        );
     }
 
     #[test]

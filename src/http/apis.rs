@@ -19,8 +19,8 @@ use crate::app::AppState;
 use crate::domain::FieldError;
 use crate::domain::account::Role;
 use crate::domain::api::{
-    self, Cors, Endpoint, HealthCheck, METHODS, Resource, Visibility, normalize_tags, parse_context, parse_version,
-    requires_auth,
+    self, Cors, Endpoint, HealthCheck, RESERVED_CONTEXTS, Resource, Visibility, normalize_tags, parse_context,
+    parse_version, requires_auth,
 };
 use crate::domain::ids::to_datetime;
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
@@ -937,30 +937,6 @@ async fn parse_document(app: &AppState, bytes: Bytes) -> Result<ImportedSpec, Ap
     })
 }
 
-/// Resources from the document's operations; TRACE is never exposed through the gateway.
-fn imported_resources(spec: &ImportedSpec, warnings: &mut Vec<String>) -> Vec<Resource> {
-    spec.operations
-        .iter()
-        .filter(|op| {
-            let ok = METHODS.contains(&op.method.as_str());
-            if !ok {
-                warnings.push(format!(
-                    "{} {} is not exposed: the gateway does not forward {}",
-                    op.method, op.path, op.method
-                ));
-            }
-            ok
-        })
-        .map(|op| Resource {
-            method: op.method.clone(),
-            path: op.path.clone(),
-            auth_required: op.auth_required,
-            operation_id: op.operation_id.clone().map(|s| s.chars().take(500).collect()),
-            summary: op.summary.clone().map(|s| s.chars().take(500).collect()),
-        })
-        .collect()
-}
-
 /// Endpoints from `?endpoints=` or, failing that, from the document's servers.
 fn imported_endpoints(
     params: &ImportParams,
@@ -1004,7 +980,23 @@ fn context_from_title(title: &str) -> String {
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
     let slug = slug.trim_end_matches('-');
-    format!("/{}", if slug.is_empty() { "api" } else { slug })
+    match slug {
+        "" => "/api".to_owned(),
+        // A title such as "Metrics" must not claim a path the gateway answers itself.
+        reserved if RESERVED_CONTEXTS.contains(&reserved) => format!("/{reserved}-api"),
+        slug => format!("/{slug}"),
+    }
+}
+
+/// `"Pet\nStore"` → `Pet Store`: an API name has no control characters, a title may (YAML block
+/// scalars keep their line breaks).
+fn name_from_title(title: &str) -> String {
+    title
+        .split(char::is_control)
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `"1.0 (beta)"` → `1.0-beta`: a version the gateway can route.
@@ -1060,12 +1052,12 @@ pub async fn import_api(
     let spec = parse_document(&app, upload.bytes.clone()).await?;
     let params = upload.params;
     let mut warnings = spec.warnings.clone();
-    let mut resources = imported_resources(&spec, &mut warnings);
+    let resources = openapi_import::resources(&spec.operations, &mut warnings).map_err(ApiError::invalid)?;
     let endpoints = imported_endpoints(&params, &spec, &mut warnings)?;
     let name: String = params
         .name
         .clone()
-        .unwrap_or_else(|| spec.title.clone())
+        .unwrap_or_else(|| name_from_title(&spec.title))
         .chars()
         .take(200)
         .collect();
@@ -1101,7 +1093,8 @@ pub async fn import_api(
         sunset_at: None,
         health_check: None,
     };
-    validate(&app, &org_id, &mut f, Some(&mut resources), None).await?;
+    // The resources were checked above, with errors pointing into the document.
+    validate(&app, &org_id, &mut f, None, None).await?;
     let stored = NewSpec {
         content_type: upload.content_type.into(),
         spec_version: spec.spec_version.clone(),
@@ -1145,13 +1138,14 @@ pub async fn update_openapi(
     let upload = read_upload(&app, params, req).await?;
     let spec = parse_document(&app, upload.bytes.clone()).await?;
     let mut warnings = spec.warnings.clone();
-    let mut resources = imported_resources(&spec, &mut warnings);
+    let resources = openapi_import::resources(&spec.operations, &mut warnings).map_err(ApiError::invalid)?;
     let mut f = api.fields()?;
     f.is_default = false;
     if upload.params.update_endpoints || upload.params.endpoints.is_some() {
         f.endpoints = imported_endpoints(&upload.params, &spec, &mut warnings)?;
     }
-    validate(&app, &api.org_id, &mut f, Some(&mut resources), None).await?;
+    // The resources were checked above, with errors pointing into the document.
+    validate(&app, &api.org_id, &mut f, None, None).await?;
     if api.state()?.deployed() && f.endpoints.is_empty() {
         return Err(ApiError::conflict("a deployed API needs at least one endpoint"));
     }
@@ -1224,6 +1218,9 @@ mod tests {
         assert_eq!(context_from_title("Swagger Petstore"), "/swagger-petstore");
         assert_eq!(context_from_title("  Kubernetes!! "), "/kubernetes");
         assert_eq!(context_from_title("日本"), "/api");
+        assert_eq!(context_from_title("Metrics"), "/metrics-api");
+        assert_eq!(context_from_title("Metrics API"), "/metrics-api");
+        assert_eq!(name_from_title(" Pet\r\n Store\t(v2)\n"), "Pet Store (v2)");
         let mut w = Vec::new();
         assert_eq!(version_from_info("1.0.0", &mut w), "1.0.0");
         assert!(w.is_empty());

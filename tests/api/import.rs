@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{Client, TestApp, assert_problem, send};
 
@@ -287,4 +287,231 @@ async fn corpus_documents_import_with_every_operation() {
     }
     assert!(checked >= 20, "only {checked} corpus documents");
     eprintln!("corpus: {checked} documents checked");
+}
+
+/// Operation ids, method and path of an imported API's resources, in order.
+fn resource_shape(api: &Value) -> Vec<(String, String, bool, String)> {
+    api["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap().to_owned(),
+                r["path"].as_str().unwrap().to_owned(),
+                r["auth_required"].as_bool().unwrap(),
+                r["operation_id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const QUERY_KEYS_30: &str = r#"openapi: 3.0.3
+info: {title: Query keys, version: 1.0.0}
+servers: [{url: 'https://things.example/v1'}]
+paths:
+  /things:
+    get: {operationId: listThings, security: [], responses: {'200': {description: ok}}}
+    post: {operationId: createThing, responses: {'201': {description: created}}}
+  /things?beta=true:
+    get: {operationId: listBetaThings, responses: {'200': {description: ok}}}
+  /items?action=list:
+    get: {operationId: listItems, responses: {'200': {description: ok}}}
+  /items?action=purge:
+    post: {operationId: purgeItems, responses: {'204': {description: gone}}}
+"#;
+
+const QUERY_KEYS_20: &str = r#"{
+  "swagger": "2.0",
+  "info": {"title": "Query keys", "version": "2.0.0"},
+  "host": "things.example",
+  "basePath": "/v1",
+  "paths": {
+    "/things": {
+      "get": {"operationId": "listThings", "security": [], "responses": {"200": {"description": "ok"}}},
+      "post": {"operationId": "createThing", "responses": {"201": {"description": "created"}}}
+    },
+    "/things?beta=true": {"get": {"operationId": "listBetaThings", "responses": {"200": {"description": "ok"}}}},
+    "/items?action=list": {"get": {"operationId": "listItems", "responses": {"200": {"description": "ok"}}}},
+    "/items?action=purge": {"post": {"operationId": "purgeItems", "responses": {"204": {"description": "gone"}}}}
+  }
+}"#;
+
+/// Some large public API descriptions tell operations on one path apart by a literal query string
+/// in the path key. The gateway routes on method and path, so each such key becomes the resource
+/// of its path, with a warning naming the key; operations that land on the same method and path
+/// share one resource (which requires a credential if any of them does), said in a warning.
+#[tokio::test]
+async fn path_keys_with_query_strings_import_with_warnings() {
+    let app = TestApp::spawn().await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    for (doc, content_type, context) in [
+        (QUERY_KEYS_30, "application/yaml", "/query-keys-30"),
+        (QUERY_KEYS_20, "application/json", "/query-keys-20"),
+    ] {
+        let (s, api, _) = import_raw(
+            &publisher,
+            &org,
+            &format!("?context={context}"),
+            content_type,
+            doc.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(s, 201, "{context}: {api}");
+        let expected = [
+            ("GET", "/things", true, "listThings"),
+            ("POST", "/things", true, "createThing"),
+            ("GET", "/items", true, "listItems"),
+            ("POST", "/items", true, "purgeItems"),
+        ]
+        .map(|(m, p, a, o)| (m.to_owned(), p.to_owned(), a, o.to_owned()));
+        assert_eq!(resource_shape(&api), expected, "{context}: {api}");
+        // Stored as answered.
+        let (_, stored, _) = publisher
+            .get(&format!("/api/v1/apis/{}", api["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(resource_shape(&stored), expected, "{context}: {stored}");
+
+        let warnings: Vec<&str> = api["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        for key in ["/things?beta=true", "/items?action=list", "/items?action=purge"] {
+            let naming = warnings
+                .iter()
+                .filter(|w| w.contains("query string") && w.contains(&format!("\"{key}\"")))
+                .count();
+            assert_eq!(naming, 1, "{context}: one warning names {key}: {warnings:?}");
+        }
+        assert_eq!(
+            warnings.iter().filter(|w| w.contains("query string")).count(),
+            3,
+            "{context}: {warnings:?}"
+        );
+        // GET /things?beta=true collapsed onto GET /things: said, with both operations named.
+        assert!(
+            warnings.iter().any(|w| w.contains("GET /things?beta=true")
+                && w.contains("listBetaThings")
+                && w.contains("GET /things ")),
+            "{context}: {warnings:?}"
+        );
+
+        // Re-importing into the API takes the same route.
+        let (s, updated, _) = send(
+            publisher
+                .request(
+                    Method::PUT,
+                    &format!("/api/v1/apis/{}/openapi", api["id"].as_str().unwrap()),
+                )
+                .header("content-type", content_type)
+                .body(doc),
+        )
+        .await;
+        assert_eq!(s, 200, "{context}: {updated}");
+        assert_eq!(resource_shape(&updated), expected, "{context}: {updated}");
+    }
+}
+
+/// A 422 about a document names a place in the uploaded document — resolving its pointer there
+/// finds the offending value — never a place in the resource list Tollgate derives from it.
+#[tokio::test]
+async fn structural_errors_point_into_the_uploaded_document() {
+    let app = TestApp::spawn().await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    let ok = json!({"responses": {"200": {"description": "ok"}}});
+    let doc = |title: &str, paths: Value| json!({"openapi": "3.0.3", "info": {"title": title, "version": "1.0.0"}, "paths": paths});
+    // (document, what resolving the pointer must find)
+    let cases = [
+        // A parameter name the gateway cannot route: the pointer names the path item of that key.
+        (
+            doc("t", json!({"/pets": {"get": ok}, "/files/{file name}": {"get": ok}})),
+            json!({"get": ok}),
+            Some("/files/{file name}"),
+        ),
+        // `*` is only a trailing `/*` for the gateway.
+        (
+            doc(
+                "t",
+                json!({"/a": {"get": ok}, "/b": {"post": ok}, "/pets/*/toys": {"put": ok}}),
+            ),
+            json!({"put": ok}),
+            Some("/pets/*/toys"),
+        ),
+        // A title with nothing printable in it, from which no API name can be made.
+        (doc("\u{1}", json!({"/pets": {"get": ok}})), json!("\u{1}"), None),
+        // An operation field of the wrong type.
+        (doc("t", json!({"/pets": {"get": {"operationId": 7}}})), json!(7), None),
+    ];
+    let (s, existing, _) = import_raw(
+        &publisher,
+        &org,
+        "",
+        "application/json",
+        doc("Existing", json!({"/pets": {"get": ok}})).to_string().into_bytes(),
+    )
+    .await;
+    assert_eq!(s, 201, "{existing}");
+    let existing = existing["id"].as_str().unwrap();
+    for (uploaded, offending, key) in cases {
+        let body = uploaded.to_string().into_bytes();
+        let (s, created, h) = import_raw(&publisher, &org, "", "application/json", body.clone()).await;
+        let (s2, replaced, h2) = send(
+            publisher
+                .request(Method::PUT, &format!("/api/v1/apis/{existing}/openapi"))
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await;
+        for (s, b, h) in [
+            (reqwest::StatusCode::from_u16(s).unwrap(), created, h),
+            (s2, replaced, h2),
+        ] {
+            assert_problem(s, &b, &h, 422, "validation_failed");
+            let errors = b["errors"].as_array().unwrap();
+            assert_eq!(errors.len(), 1, "{b}");
+            let pointer = errors[0]["pointer"].as_str().unwrap();
+            assert_eq!(
+                uploaded.pointer(pointer),
+                Some(&offending),
+                "{pointer} in {uploaded}: {b}"
+            );
+            if let Some(key) = key {
+                // A path key is named by the pointer to its path item.
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                assert_eq!(pointer, format!("/paths/{escaped}"), "{b}");
+                assert!(errors[0]["message"].as_str().unwrap().contains(key), "{b}");
+            }
+        }
+    }
+}
+
+/// Titles are the default name and context: a multi-line title or one that matches a path the
+/// gateway answers itself still imports.
+#[tokio::test]
+async fn titles_that_make_awkward_names_still_import() {
+    let app = TestApp::spawn().await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    for (title, name, context) in [
+        ("Pet\nStore\r\n", "Pet Store", "/pet-store"),
+        ("Metrics", "Metrics", "/metrics-api"),
+        ("readyz", "readyz", "/readyz-api"),
+    ] {
+        let uploaded = json!({"openapi": "3.0.3", "info": {"title": title, "version": "1.0.0"},
+            "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}});
+        let (s, api, _) = import_raw(
+            &publisher,
+            &org,
+            "",
+            "application/json",
+            uploaded.to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(s, 201, "{title:?}: {api}");
+        assert_eq!(
+            (api["name"].as_str(), api["context"].as_str()),
+            (Some(name), Some(context))
+        );
+    }
 }
