@@ -113,7 +113,7 @@ async fn bootstrap(store: &Store, config: &Config) -> anyhow::Result<()> {
     };
     let phc = {
         let password = password.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::memory::run_heavy(move || {
             account::hash_password(&Password::parse(password.expose_secret()).map_err(anyhow::Error::msg)?)
         })
         .await??

@@ -219,7 +219,7 @@ async fn create_user(
     let display_name = parse_display_name(name.unwrap_or(&default_name)).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let phc = {
         let password = password.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::memory::run_heavy(move || {
             account::hash_password(&Password::parse(&password).map_err(anyhow::Error::msg)?)
         })
         .await??

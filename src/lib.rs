@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod memory;
 pub mod node;
 pub mod oauth;
 pub mod store;
