@@ -96,6 +96,10 @@ pub enum GatewayError {
     BadRequest(&'static str),
     /// The request head exceeds the listener's limits (431).
     HeadTooLarge,
+    /// The request line alone exceeds them (414).
+    UriTooLong,
+    /// The request head did not arrive within the header timeout (408).
+    HeadTimeout,
     /// A transfer coding the gateway does not speak (501).
     NotImplemented(&'static str),
     NotFound,
@@ -122,6 +126,8 @@ impl GatewayError {
         match self {
             GatewayError::BadRequest(_) => StatusCode::BAD_REQUEST,
             GatewayError::HeadTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            GatewayError::UriTooLong => StatusCode::URI_TOO_LONG,
+            GatewayError::HeadTimeout => StatusCode::REQUEST_TIMEOUT,
             GatewayError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             GatewayError::NotFound => StatusCode::NOT_FOUND,
             GatewayError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -141,6 +147,8 @@ impl GatewayError {
         match self {
             GatewayError::BadRequest(_) => "bad_request",
             GatewayError::HeadTooLarge => "request_header_fields_too_large",
+            GatewayError::UriTooLong => "uri_too_long",
+            GatewayError::HeadTimeout => "request_timeout",
             GatewayError::NotImplemented(_) => "not_implemented",
             GatewayError::NotFound => "not_found",
             GatewayError::MethodNotAllowed(_) => "method_not_allowed",
@@ -175,6 +183,8 @@ impl GatewayError {
         match self {
             GatewayError::BadRequest(_) => "Bad request",
             GatewayError::HeadTooLarge => "Request header fields too large",
+            GatewayError::UriTooLong => "URI too long",
+            GatewayError::HeadTimeout => "Request timeout",
             GatewayError::NotImplemented(_) => "Not implemented",
             GatewayError::NotFound => "No such API or resource",
             GatewayError::MethodNotAllowed(_) => "Method not allowed",
@@ -199,6 +209,8 @@ impl GatewayError {
         match self {
             GatewayError::BadRequest(why) | GatewayError::NotImplemented(why) => Cow::Borrowed(why),
             GatewayError::HeadTooLarge => "The request line and header fields exceed 64 KiB or 100 fields.".into(),
+            GatewayError::UriTooLong => "The request line exceeds 64 KiB.".into(),
+            GatewayError::HeadTimeout => "The request head did not arrive in time.".into(),
             GatewayError::NotFound => "No deployed API version serves this path.".into(),
             GatewayError::MethodNotAllowed(allow) => {
                 format!("This path accepts: {}.", allow.to_str().unwrap_or("")).into()
@@ -260,10 +272,11 @@ impl GatewayError {
                 headers: extra,
                 ..
             } => {
-                headers.insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
                 for (name, value) in extra {
                     headers.append(name, value);
                 }
+                // One value (RFC 9110 §10.2.3), replacing the limiter's own field if it sent one.
+                headers.insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             _ => {}
         }

@@ -528,7 +528,7 @@ pub fn is_websocket_upgrade(fields: &Fields) -> bool {
 /// answers it), the consumed credential and the fields the gateway sets
 /// itself: `Host` (the endpoint's; the client's moves to
 /// `X-Forwarded-Host`), `X-Forwarded-For` (appended to), `-Proto`,
-/// `x-request-id`, then the framing fields.
+/// `x-request-id`, then the framing fields (`Content-Length` as one value).
 pub fn write_head(
     out: &mut Vec<u8>,
     method: &Method,
@@ -559,7 +559,7 @@ pub fn write_head(
             || is(name, "x-forwarded-host")
             || is(name, "x-forwarded-proto")
             || is(name, "x-request-id")
-            || (is(name, "content-length") && !matches!(framing, RequestFraming::Length(_)))
+            || is(name, "content-length")
             || (rw.drop_authorization && is(name, "authorization"))
             || rw.key_headers.iter().any(|k| is(name, k.as_str()))
             || (names_fields

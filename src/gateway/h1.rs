@@ -350,6 +350,12 @@ pub fn write_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
 pub fn write_framing(out: &mut Vec<u8>, method: &Method, framing: RequestFraming) {
     match framing {
         RequestFraming::Chunked => write_field(out, b"transfer-encoding", b"chunked"),
+        // One value, whatever list of equal values or repeated lines the client sent
+        // (RFC 9110 §8.6): a strict upstream refuses those.
+        RequestFraming::Length(n) => {
+            let mut digits = itoa::Buffer::new();
+            write_field(out, b"content-length", digits.format(n).as_bytes());
+        }
         // Methods that usually carry a body announce that this one has none.
         RequestFraming::Empty if matches!(*method, Method::POST | Method::PUT | Method::PATCH) => {
             write_field(out, b"content-length", b"0")
@@ -556,6 +562,10 @@ pub enum RequestError {
     Malformed(&'static str),
     /// Over [`MAX_HEAD`] bytes or [`MAX_HEADERS`] fields (431).
     TooLarge,
+    /// The request line alone is over [`MAX_HEAD`] bytes (414).
+    UriTooLong,
+    /// A protocol other than HTTP/1.x (400).
+    Version,
     /// A transfer coding other than chunked (501).
     UnknownCoding,
 }
@@ -563,15 +573,32 @@ pub enum RequestError {
 /// Parses one request head off the front of `buf`; `Ok(None)` when more
 /// bytes are needed. Refuses what request smuggling is made of: both
 /// `Content-Length` and `Transfer-Encoding`, conflicting lengths, a coding
-/// list not ending in `chunked`.
+/// list not ending in `chunked`; and, in HTTP/1.1, a request without exactly
+/// one `Host` (RFC 9112 §3.2). A minor version above 1 (`HTTP/1.2`) is read
+/// as HTTP/1.1, the highest this server speaks (RFC 9112 §2.3).
 pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
+    match parse_request_head_once(buf) {
+        Err(RequestError::Version) if read_later_minor_as_1_1(buf) => parse_request_head_once(buf),
+        result => result,
+    }
+}
+
+fn parse_request_head_once(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
     let mut slots = [const { MaybeUninit::uninit() }; MAX_HEADERS];
     let mut parsed = httparse::Request::new(&mut []);
     let len = match parsed.parse_with_uninit_headers(buf, &mut slots) {
         Ok(httparse::Status::Complete(len)) => len,
-        Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => return Err(RequestError::TooLarge),
+        Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => {
+            let line_ended = buf.windows(2).any(|w| w == b"\r\n");
+            return Err(if line_ended {
+                RequestError::TooLarge
+            } else {
+                RequestError::UriTooLong
+            });
+        }
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => return Err(RequestError::TooLarge),
+        Err(httparse::Error::Version) => return Err(RequestError::Version),
         Err(_) => {
             return Err(RequestError::Malformed(
                 "The request line or a header field is malformed.",
@@ -594,6 +621,7 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
         path.as_ptr() as usize - base + path.len(),
     );
     let mut spans = Vec::with_capacity(parsed.headers.len());
+    let mut hosts = 0;
     let mut length = None;
     let mut chunked = None;
     let (mut close, mut keep_alive, mut expects_continue) = (false, false, false);
@@ -619,7 +647,14 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
             }
         } else if name.eq_ignore_ascii_case(b"expect") {
             expects_continue = h.value.trim_ascii().eq_ignore_ascii_case(b"100-continue");
+        } else if name.eq_ignore_ascii_case(b"host") {
+            hosts += 1;
         }
+    }
+    if hosts > 1 || (hosts == 0 && version == Version::HTTP_11) {
+        return Err(RequestError::Malformed(
+            "An HTTP/1.1 request carries exactly one Host field.",
+        ));
     }
     let body = match (chunked, length) {
         (Some(_), Some(_)) => {
@@ -648,6 +683,24 @@ pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, Req
         body,
         keep_alive,
     }))
+}
+
+/// Rewrites the request line's `HTTP/1.x` (x from 2 to 9) to `HTTP/1.1` in
+/// place, when the line is complete and ends so; whether it did.
+fn read_later_minor_as_1_1(buf: &mut BytesMut) -> bool {
+    let Some(at) = buf
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .and_then(|end| end.checked_sub(8))
+    else {
+        return false;
+    };
+    if buf[at..at + 7] == *b"HTTP/1." && matches!(buf[at + 7], b'2'..=b'9') {
+        buf[at + 7] = b'1';
+        true
+    } else {
+        false
+    }
 }
 
 /// How a response body goes to the client.
@@ -1141,7 +1194,10 @@ mod tests {
         write_framing(&mut out, &Method::POST, RequestFraming::Empty);
         write_framing(&mut out, &Method::GET, RequestFraming::Empty);
         write_framing(&mut out, &Method::PUT, RequestFraming::Length(3));
-        assert_eq!(out, b"transfer-encoding: chunked\r\ncontent-length: 0\r\n");
+        assert_eq!(
+            out,
+            b"transfer-encoding: chunked\r\ncontent-length: 0\r\ncontent-length: 3\r\n"
+        );
         let mut h = HeaderMap::new();
         h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from_static("3"));
         assert_eq!(request_framing(&Fields::from_map(&h), false), RequestFraming::Length(3));

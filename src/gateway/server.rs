@@ -10,9 +10,11 @@
 //! from there. hyper's server did the same with about twice the instructions.
 //!
 //! Limits: a head must arrive within `header_read_timeout` (idle keep-alive
-//! time included, so idle connections are closed too) and fit in 64 KiB and
-//! 100 fields (431). Malformed heads get a problem+json 400 (501 for a
-//! transfer coding other than chunked) and the connection closes.
+//! time included, so idle connections are closed too; a head begun and not
+//! finished gets a 408 first) and fit in 64 KiB and 100 fields (431; 414 when
+//! the request line alone is longer). Malformed heads — smuggling shapes, an
+//! HTTP/1.1 request without exactly one `Host` — get a problem+json 400 (501
+//! for a transfer coding other than chunked) and the connection closes.
 
 use std::io;
 use std::net::SocketAddr;
@@ -136,13 +138,19 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
                     Ok(Some(head)) => break head,
                     Ok(None) => {}
                     Err(e) => {
-                        refuse(&gw, &stream, &mut out, e).await;
+                        refuse(&gw, &stream, &mut out, refusal(e)).await;
                         return;
                     }
                 }
             }
             match fill(&stream, &mut buf, deadline.as_mut(), &mut stop).await {
                 Fill::Data => {}
+                // A head begun and not finished in time is answered; an idle
+                // keep-alive connection is closed without a word.
+                Fill::TimedOut if !buf.is_empty() => {
+                    refuse(&gw, &stream, &mut out, GatewayError::HeadTimeout).await;
+                    return;
+                }
                 Fill::Closed | Fill::TimedOut | Fill::Stopped => return,
             }
         };
@@ -331,16 +339,21 @@ fn append(out: &mut Vec<u8>, data: &Bytes, chunked: bool) {
     }
 }
 
-/// A malformed or oversized head: a problem+json answer, then close.
-async fn refuse(gw: &Gateway, stream: &TcpStream, out: &mut Vec<u8>, e: RequestError) {
+fn refusal(e: RequestError) -> GatewayError {
+    match e {
+        RequestError::Malformed(why) => GatewayError::BadRequest(why),
+        RequestError::TooLarge => GatewayError::HeadTooLarge,
+        RequestError::UriTooLong => GatewayError::UriTooLong,
+        RequestError::Version => GatewayError::BadRequest("The protocol is not HTTP/1.x."),
+        RequestError::UnknownCoding => GatewayError::NotImplemented("Only the chunked transfer coding is supported."),
+    }
+}
+
+/// A malformed, oversized or late head: a problem+json answer, then close.
+async fn refuse(gw: &Gateway, stream: &TcpStream, out: &mut Vec<u8>, err: GatewayError) {
     gw.metrics
         .bad_requests
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let err = match e {
-        RequestError::Malformed(why) => GatewayError::BadRequest(why),
-        RequestError::TooLarge => GatewayError::HeadTooLarge,
-        RequestError::UnknownCoding => GatewayError::NotImplemented("Only the chunked transfer coding is supported."),
-    };
     let resp = err.into_response(&gw.config.problem_type_base);
     let (head, mut body) = resp.into_parts();
     let framing = body

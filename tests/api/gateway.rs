@@ -395,6 +395,7 @@ async fn rate_limit_admits_the_burst_then_paces_and_quota_is_exact() {
     );
     let h = denied_headers.expect("some calls were limited");
     assert!(h["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    assert_eq!(h.get_all("retry-after").iter().count(), 1, "one Retry-After: {h:?}");
     assert!(
         h.get("ratelimit-policy").is_some() && h.get("ratelimit").is_some(),
         "{h:?}"

@@ -93,6 +93,51 @@ async fn smuggling_shapes_and_bad_heads_are_refused_and_closed() {
     assert_eq!(up.hits(), 0, "nothing reached the upstream");
 }
 
+/// RFC 9112 §3.2: an HTTP/1.1 request has exactly one `Host`; §2.3: a later
+/// 1.x minor version is served as 1.1; an overlong request line is 414.
+#[tokio::test]
+async fn request_lines_and_hosts_are_checked_as_rfc_9112_says() {
+    let (addr, up) = gateway_with(GatewayConfig::default()).await;
+    let path = "/petstore/v1/pets/1";
+    for (raw, status) in [
+        (
+            format!("GET {path} HTTP/1.1\r\napikey: {KEY_APP1}\r\n\r\n"),
+            "HTTP/1.1 400 ",
+        ),
+        (
+            format!("GET {path} HTTP/1.1\r\nhost: a\r\nhost: a\r\napikey: {KEY_APP1}\r\n\r\n"),
+            "HTTP/1.1 400 ",
+        ),
+        (
+            format!("GET {path} HTTP/1.0\r\nhost: a\r\nhost: b\r\napikey: {KEY_APP1}\r\n\r\n"),
+            "HTTP/1.1 400 ",
+        ),
+        (
+            format!("GET /{} HTTP/1.1\r\nhost: gw\r\n\r\n", "a".repeat(100 * 1024)),
+            "HTTP/1.1 414 ",
+        ),
+        (format!("GET {path} HTTP/2.0\r\nhost: gw\r\n\r\n"), "HTTP/1.1 400 "),
+    ] {
+        let out = exchange(addr, raw.as_bytes()).await;
+        assert!(out.starts_with(status), "{:?} → {out}", &raw[..raw.len().min(80)]);
+        assert!(out.contains("content-type: application/problem+json"), "{out}");
+    }
+    assert_eq!(up.hits(), 0, "none of those reached the upstream");
+    let out = exchange(
+        addr,
+        format!("GET {path} HTTP/1.2\r\nhost: gw\r\napikey: {KEY_APP1}\r\nconnection: close\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "HTTP/1.2 is served as 1.1: {out}");
+    // HTTP/1.0 needs no Host.
+    let out = exchange(
+        addr,
+        format!("GET {path} HTTP/1.0\r\napikey: {KEY_APP1}\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+}
+
 #[tokio::test]
 async fn chunked_request_bodies_are_decoded_and_the_connection_goes_on() {
     let (addr, _up) = gateway_with(GatewayConfig::default()).await;
@@ -194,7 +239,11 @@ async fn slow_and_idle_clients_are_cut_off_by_the_header_timeout() {
         .await
         .expect("write");
     let out = read_to_close(&mut slow, Duration::from_secs(3)).await;
-    assert!(out.is_empty(), "closed without an answer: {out}");
+    assert!(
+        out.starts_with("HTTP/1.1 408 "),
+        "a head begun and not finished is answered: {out}"
+    );
+    assert!(out.contains("connection: close"), "{out}");
     // An idle keep-alive connection after one answer.
     let mut idle = TcpStream::connect(addr).await.expect("connect");
     idle.write_all(get("/petstore/v1/pets/1", "").as_bytes())
@@ -203,6 +252,11 @@ async fn slow_and_idle_clients_are_cut_off_by_the_header_timeout() {
     let started = std::time::Instant::now();
     let out = read_to_close(&mut idle, Duration::from_secs(3)).await;
     assert!(out.starts_with("HTTP/1.1 200 OK"), "{out}");
+    assert_eq!(
+        out.matches("HTTP/1.1 ").count(),
+        1,
+        "an idle connection closes without a 408: {out}"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "closed by the timeout, not the test's limit"

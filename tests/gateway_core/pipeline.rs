@@ -89,6 +89,7 @@ async fn api_key_subscription_and_lifecycle() {
     let r = get(&c, &u("/petstore/v1/pets/1"), &[("apikey", KEY_LIMITED)]).await;
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after"), Some("7"));
+    assert_eq!(r.headers.get_all("retry-after").iter().count(), 1, "one Retry-After");
     assert_eq!(r.header("ratelimit"), Some("limit=100, remaining=99"));
 
     // Open resource: no credentials needed.

@@ -252,6 +252,33 @@ async fn request_bodies_of_unknown_length_go_out_chunked() {
     assert!(seen.contains("transfer-encoding: chunked\r\n"), "{seen}");
 }
 
+/// A list of equal lengths, or the same length twice, reaches the upstream as
+/// one `Content-Length` value (RFC 9110 §8.6), which strict servers require.
+#[tokio::test]
+async fn the_upstream_gets_one_content_length() {
+    let up = scripted(|_| b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec()).await;
+    let (addr, _gw) = through(&up).await;
+    for lengths in ["content-length: 5, 5\r\n", "content-length: 5\r\ncontent-length: 5\r\n"] {
+        let raw = format!(
+            "POST /petstore/v1/x HTTP/1.1\r\nhost: gw\r\napikey: {KEY_APP1}\r\n{lengths}connection: close\r\n\r\nhello"
+        );
+        let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        s.write_all(raw.as_bytes()).await.expect("write");
+        let mut got = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(3), s.read_to_end(&mut got)).await;
+        let got = String::from_utf8_lossy(&got);
+        assert!(got.starts_with("HTTP/1.1 200 OK"), "{lengths:?} → {got}");
+    }
+    let seen = up.requests.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    for request in seen {
+        let request = String::from_utf8(request).expect("ascii").to_lowercase();
+        assert_eq!(request.matches("content-length").count(), 1, "{request}");
+        assert!(request.contains("\r\ncontent-length: 5\r\n"), "{request}");
+        assert!(request.ends_with("\r\n\r\nhello"), "{request}");
+    }
+}
+
 /// A client that gives up in the middle of its upload is not the upstream's
 /// failure: however often it happens, the endpoint is not ejected.
 #[tokio::test]
