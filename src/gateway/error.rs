@@ -103,6 +103,9 @@ pub enum GatewayError {
     /// A transfer coding the gateway does not speak (501).
     NotImplemented(&'static str),
     NotFound,
+    /// No snapshot has been loaded yet: the gateway cannot tell whether the API exists (503,
+    /// `Retry-After: 1`), so it must not say 404.
+    NotReady,
     MethodNotAllowed(HeaderValue),
     Unauthenticated(AuthFailure),
     NotSubscribed,
@@ -136,7 +139,9 @@ impl GatewayError {
                 StatusCode::FORBIDDEN
             }
             GatewayError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            GatewayError::ApiBlocked | GatewayError::NoEndpoint => StatusCode::SERVICE_UNAVAILABLE,
+            GatewayError::ApiBlocked | GatewayError::NoEndpoint | GatewayError::NotReady => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             GatewayError::PlanMissing => StatusCode::INTERNAL_SERVER_ERROR,
             GatewayError::UpstreamRefused | GatewayError::UpstreamProtocol => StatusCode::BAD_GATEWAY,
             GatewayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -151,6 +156,7 @@ impl GatewayError {
             GatewayError::HeadTimeout => "request_timeout",
             GatewayError::NotImplemented(_) => "not_implemented",
             GatewayError::NotFound => "not_found",
+            GatewayError::NotReady => "gateway_not_ready",
             GatewayError::MethodNotAllowed(_) => "method_not_allowed",
             GatewayError::Unauthenticated(f) => f.code(),
             GatewayError::NotSubscribed => "not_subscribed",
@@ -171,7 +177,10 @@ impl GatewayError {
 
     pub fn side(&self) -> Side {
         match self {
-            GatewayError::ApiBlocked | GatewayError::PlanMissing | GatewayError::NoEndpoint => Side::Gateway,
+            GatewayError::ApiBlocked
+            | GatewayError::PlanMissing
+            | GatewayError::NoEndpoint
+            | GatewayError::NotReady => Side::Gateway,
             GatewayError::UpstreamRefused | GatewayError::UpstreamTimeout | GatewayError::UpstreamProtocol => {
                 Side::Upstream
             }
@@ -187,6 +196,7 @@ impl GatewayError {
             GatewayError::HeadTimeout => "Request timeout",
             GatewayError::NotImplemented(_) => "Not implemented",
             GatewayError::NotFound => "No such API or resource",
+            GatewayError::NotReady => "Gateway not ready",
             GatewayError::MethodNotAllowed(_) => "Method not allowed",
             GatewayError::Unauthenticated(_) => "Authentication failed",
             GatewayError::NotSubscribed => "Not subscribed",
@@ -212,6 +222,7 @@ impl GatewayError {
             GatewayError::UriTooLong => "The request line exceeds 64 KiB.".into(),
             GatewayError::HeadTimeout => "The request head did not arrive in time.".into(),
             GatewayError::NotFound => "No deployed API version serves this path.".into(),
+            GatewayError::NotReady => "The gateway has not loaded its configuration yet; retry shortly.".into(),
             GatewayError::MethodNotAllowed(allow) => {
                 format!("This path accepts: {}.", allow.to_str().unwrap_or("")).into()
             }
@@ -266,6 +277,9 @@ impl GatewayError {
             }
             GatewayError::Unauthenticated(f) => {
                 headers.insert(WWW_AUTHENTICATE, f.challenge());
+            }
+            GatewayError::NotReady => {
+                headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
             }
             GatewayError::RateLimited {
                 retry_after_secs,

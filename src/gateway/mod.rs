@@ -637,7 +637,12 @@ impl Gateway {
         Some(resp)
     }
 
+    /// No API serves the request: 404, or 503 while no snapshot has been loaded (the gateway
+    /// cannot tell yet, and a client must not be told that a live API does not exist).
     fn unrouted(&self) -> Response<Body> {
+        if !self.is_loaded() {
+            return GatewayError::NotReady.into_response(&self.config.problem_type_base);
+        }
         self.metrics.unrouted.fetch_add(1, Ordering::Relaxed);
         GatewayError::NotFound.into_response(&self.config.problem_type_base)
     }

@@ -51,6 +51,22 @@ async fn until(node: &str, path: &str, key: &str, want: u16) -> Duration {
 /// A `tollgate gateway` process following `control_plane`, once its
 /// `/readyz` answers 200 (its first snapshot is loaded); returns its URL.
 async fn start_node(control_plane: &str, token: &str, name: &str, env: &[(&str, &str)]) -> (NodeProcess, String) {
+    let (guard, node) = spawn_node(control_plane, token, name, env);
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = reqwest::get(format!("{node}/readyz")).await
+            && r.status() == 200
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "node never became ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (guard, node)
+}
+
+/// A `tollgate gateway` process following `control_plane`, just started; returns its URL.
+fn spawn_node(control_plane: &str, token: &str, name: &str, env: &[(&str, &str)]) -> (NodeProcess, String) {
     let port = free_port();
     let node = format!("http://127.0.0.1:{port}");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate"));
@@ -72,18 +88,35 @@ async fn start_node(control_plane: &str, token: &str, name: &str, env: &[(&str, 
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let guard = NodeProcess(cmd.spawn().unwrap());
+    (NodeProcess(cmd.spawn().unwrap()), node)
+}
+
+/// A node that has not loaded a snapshot cannot tell whether an API exists: every API path
+/// answers 503 `gateway_not_ready` with `Retry-After: 1` — never 404 — for as long as its
+/// control plane is away, and `/readyz` says 503 too.
+#[tokio::test]
+async fn a_node_without_a_snapshot_answers_503_not_404() {
+    let nowhere = format!("http://127.0.0.1:{}", free_port());
+    let (_node, node) = spawn_node(&nowhere, "tgp_not-checked-while-unreachable", "lonely", &[]);
     let started = Instant::now();
-    loop {
-        if let Ok(r) = reqwest::get(format!("{node}/readyz")).await
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "node never became ready");
+    while reqwest::get(format!("{node}/healthz")).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "node never listened");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    (guard, node)
+    for path in ["/petstore/v1/pets", "/", "/anything/at/all"] {
+        let r = reqwest::Client::new()
+            .get(format!("{node}{path}"))
+            .header("apikey", "tg_whatever")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 503, "{path}");
+        assert_eq!(r.headers()["retry-after"], "1", "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "gateway_not_ready", "{path}: {body}");
+    }
+    assert_eq!(reqwest::get(format!("{node}/readyz")).await.unwrap().status(), 503);
 }
 
 pub async fn operator_token(app: &TestApp) -> String {
