@@ -34,6 +34,10 @@ pub struct AppState {
     pub keys: Arc<KeyManager>,
     pub deployer: Arc<Deployer>,
     pub webhooks: Arc<crate::webhooks::Sender>,
+    /// Cancelled when the process starts to stop: listeners stop accepting, and responses that
+    /// would otherwise never end (the nodes' revision streams) end, so draining takes only as
+    /// long as the requests in flight.
+    pub stopping: CancellationToken,
 }
 
 impl AppState {
@@ -69,6 +73,7 @@ impl AppState {
             keys,
             deployer,
             webhooks,
+            stopping: CancellationToken::new(),
         })
     }
 }
@@ -175,7 +180,7 @@ impl Running {
     pub fn serve(state: AppState, api: TcpListener, gateway: TcpListener) -> anyhow::Result<Running> {
         let api_addr = api.local_addr()?;
         let gateway_addr = gateway.local_addr()?;
-        let shutdown = CancellationToken::new();
+        let shutdown = state.stopping.clone();
         let api_router = crate::http::router(state.clone());
         let flush_shutdown = CancellationToken::new();
         let flusher = tokio::spawn(

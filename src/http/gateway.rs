@@ -156,15 +156,24 @@ pub async fn stream_gateway_revisions(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     operator(&auth)?;
     let rx = app.deployer.subscribe();
-    let stream = futures_util::stream::unfold((true, rx), |(first, mut rx)| async move {
-        if !first {
-            rx.changed().await.ok()?;
+    // The stream ends when the process stops: the node reconnects (to another replica, or to
+    // this one when it is back), and the listener drains without waiting for it.
+    let stopping = app.stopping.clone();
+    let stream = futures_util::stream::unfold((true, rx), move |(first, mut rx)| {
+        let stopping = stopping.clone();
+        async move {
+            if !first {
+                tokio::select! {
+                    changed = rx.changed() => changed.ok()?,
+                    () = stopping.cancelled() => return None,
+                }
+            }
+            let revision = *rx.borrow_and_update();
+            Some((
+                Ok(Event::default().event("revision").data(revision.to_string())),
+                (false, rx),
+            ))
         }
-        let revision = *rx.borrow_and_update();
-        Some((
-            Ok(Event::default().event("revision").data(revision.to_string())),
-            (false, rx),
-        ))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

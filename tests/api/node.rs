@@ -278,3 +278,20 @@ async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
         assert_eq!(r.status(), 200);
     }
 }
+
+/// Stopping the control plane with nodes connected ends their revision streams, so it takes
+/// about as long as the requests in flight — not the whole `shutdown_timeout` (here 30 s) the
+/// never-ending streams used to hold it for.
+#[tokio::test]
+async fn the_control_plane_stops_at_once_with_nodes_connected() {
+    let app = TestApp::spawn_with(|c| c.shutdown_timeout = Duration::from_secs(30)).await;
+    let token = operator_token(&app).await;
+    let (_a, node_a) = start_node(&app.base, &token, "stop-a", &[]).await;
+    let (_b, _node_b) = start_node(&app.base, &token, "stop-b", &[]).await;
+    let started = Instant::now();
+    app.stop().await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "the stop took {took:?}");
+    // The nodes keep serving their snapshot meanwhile.
+    assert_eq!(reqwest::get(format!("{node_a}/readyz")).await.unwrap().status(), 200);
+}
