@@ -43,12 +43,17 @@ pub struct AppState {
 impl AppState {
     /// Connect to the database, apply migrations and create the bootstrap admin when the
     /// database is empty.
-    pub async fn init(config: Config) -> anyhow::Result<AppState> {
+    pub async fn init(mut config: Config) -> anyhow::Result<AppState> {
         if !config.ignored_env.is_empty() {
             tracing::warn!(variables = ?config.ignored_env, "ignoring environment variables that name no configuration key");
         }
         let store = Store::connect(&config.database_url, config.database_max_connections).await?;
         store.migrate().await?;
+        if config.oauth_issuer.is_none() && config.public_url.is_none() {
+            // Every replica must sign and accept the same `iss`; without a configured one the
+            // first start records its own address and every later start (any replica) adopts it.
+            config.oauth_issuer = Some(store.adopt_issuer(&config.issuer()).await?);
+        }
         bootstrap(&store, &config).await?;
         store.seed_missing_default_plans().await?;
         let keys = KeyManager::init(store.clone(), &config).await?;

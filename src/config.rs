@@ -177,6 +177,10 @@ pub enum LogFormat {
 }
 
 /// `TOLLGATE_*` variables read by the command line itself, not configuration keys.
+/// The keys whose fields are `skip_serializing` (secrets), so that [`Config::keys`] cannot find
+/// them by serializing the defaults. A test checks every key of the README's table is known.
+const SECRET_KEYS: &[&str] = &["admin_password", "secret_key"];
+
 const CLI_ONLY_VARIABLES: &[&str] = &[
     "CONFIG",
     "NEW_USER_PASSWORD",
@@ -298,13 +302,14 @@ impl Config {
         Ok(config)
     }
 
-    /// Every configuration key (top level).
+    /// Every configuration key (top level): the serialized fields, and the secrets, which are
+    /// never serialized.
     fn keys() -> Vec<String> {
         let mut keys: Vec<String> = match serde_json::to_value(Config::default()) {
             Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
         };
-        keys.push("admin_password".into());
+        keys.extend(SECRET_KEYS.iter().map(|k| (*k).to_owned()));
         keys
     }
 
@@ -532,6 +537,38 @@ impl fmt::Display for DatabaseUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every key of the README's configuration table is read from the variable the table
+    /// names: `TOLLGATE_<KEY>` (and `DATABASE_URL` for the database). The secret key was once
+    /// missing, so replicas configured by environment alone could not share it.
+    #[test]
+    fn every_documented_key_is_read_from_its_variable() {
+        let readme = include_str!("../README.md");
+        let keys = Config::keys();
+        let mut rows = 0;
+        for line in readme.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let (Some(key), Some(vars)) = (cells.get(1), cells.get(2)) else {
+                continue;
+            };
+            let key = key.trim_matches('`');
+            if !vars.contains("TOLLGATE_") {
+                continue; // another table
+            }
+            rows += 1;
+            assert!(
+                keys.iter().any(|k| k == key),
+                "README key `{key}` is not a configuration key"
+            );
+            let expected = format!("`TOLLGATE_{}`", key.to_uppercase());
+            assert!(
+                vars.contains(&expected),
+                "README row of `{key}` should name {expected}: {vars}"
+            );
+        }
+        assert!(rows >= 30, "found only {rows} rows of the configuration table");
+        assert!(keys.iter().any(|k| k == "secret_key"));
+    }
 
     #[test]
     fn database_password_is_redacted() {

@@ -52,6 +52,18 @@ impl Store {
         Ok(())
     }
 
+    /// The access-token issuer recorded for this installation: `proposed` when none was
+    /// recorded yet (the first writer wins), else the recorded one.
+    pub async fn adopt_issuer(&self, proposed: &str) -> StoreResult<String> {
+        sqlx::query("UPDATE config_state SET oauth_issuer = $1 WHERE id = 1 AND oauth_issuer IS NULL")
+            .bind(proposed)
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT oauth_issuer FROM config_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     /// The current config revision.
     pub async fn config_revision(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar("SELECT revision FROM config_state WHERE id = 1")

@@ -368,3 +368,56 @@ async fn rotated_keys_keep_verifying_old_tokens_and_rs256_works() {
         assert_eq!(info["active"], true, "{info}");
     }
 }
+
+/// Two replicas on one database, neither with `public_url` or `oauth_issuer`: the second
+/// adopts the issuer the first recorded, so a token minted by either is active at both.
+#[tokio::test]
+async fn replicas_without_public_url_share_one_issuer() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_on(a.db.shared(), |_| {}).await;
+    assert_ne!(a.base, b.base);
+    for replica in [&a.base, &b.base] {
+        let discovery: Value = reqwest::get(format!("{replica}/.well-known/openid-configuration"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(discovery["issuer"], a.base.as_str(), "{replica}");
+    }
+    let dev = a.developer("replicas@example.org").await;
+    let (s, application, _) = dev
+        .call(
+            Method::POST,
+            "/api/v1/applications",
+            Some(json!({"name": "two replicas"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{application}");
+    let app_id = application["id"].as_str().unwrap();
+    let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, app_id).await;
+    let from_a: Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", a.base))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let from_a = from_a["access_token"].as_str().unwrap().to_owned();
+    for (token, at) in [(&from_b, &a.base), (&from_a, &b.base), (&from_b, &b.base)] {
+        let info: Value = reqwest::Client::new()
+            .post(format!("{at}/oauth2/introspect"))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(info["active"], true, "introspected at {at}: {info}");
+    }
+}
