@@ -117,6 +117,9 @@ pub struct Config {
     /// How often the webhook sender looks for due deliveries.
     #[serde(with = "humantime_serde")]
     pub webhook_poll_interval: Duration,
+    /// Let webhooks go to loopback, private, link-local and other internal addresses (off:
+    /// an organization admin could otherwise make the control plane call its neighbours).
+    pub webhook_allow_private_networks: bool,
     /// `TOLLGATE_*` environment variables that name no key (reported at start).
     #[serde(skip)]
     pub ignored_env: Vec<String>,
@@ -164,6 +167,7 @@ impl Default for Config {
             webhook_max_attempts: 8,
             webhook_request_timeout: Duration::from_secs(10),
             webhook_poll_interval: Duration::from_secs(1),
+            webhook_allow_private_networks: false,
             ignored_env: Vec::new(),
         }
     }

@@ -5,6 +5,7 @@
 //! a timeout, a connection error — is retried with exponential backoff and jitter until
 //! `webhook_max_attempts`, then the delivery is `failed`. Deliveries of a disabled endpoint wait.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,7 @@ pub struct Sender {
     max_attempts: u32,
     request_timeout: Duration,
     poll_interval: Duration,
+    allow_private_networks: bool,
     wake: Notify,
 }
 
@@ -55,7 +57,11 @@ fn secret_context(endpoint_id: &str) -> String {
 
 impl Sender {
     pub fn new(store: Store, secrets: Arc<SecretBox>, config: &Config) -> anyhow::Result<Sender> {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if !config.webhook_allow_private_networks {
+            http = http.dns_resolver(Arc::new(PublicOnly));
+        }
+        let http = http
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.webhook_request_timeout)
             .connect_timeout(config.webhook_request_timeout)
@@ -71,6 +77,7 @@ impl Sender {
             max_attempts: config.webhook_max_attempts,
             request_timeout: config.webhook_request_timeout,
             poll_interval: config.webhook_poll_interval,
+            allow_private_networks: config.webhook_allow_private_networks,
             wake: Notify::new(),
         })
     }
@@ -188,6 +195,12 @@ impl Sender {
         let timestamp = chrono::Utc::now().timestamp();
         let body = claimed.body.as_bytes();
         let signature = webhook::signature(secret, timestamp, body);
+        // A name is resolved by `PublicOnly`; an address in the URL is checked here.
+        if !self.allow_private_networks
+            && let Some(ip) = literal_ip(&claimed.url).filter(|ip| webhook::is_internal(*ip))
+        {
+            return (None, Some(refusal(ip)));
+        }
         let sent = self
             .http
             .post(&claimed.url)
@@ -227,6 +240,53 @@ impl Sender {
         }
         (Some(i64::from(status.as_u16())), Some(message))
     }
+}
+
+/// Resolves webhook hosts without their internal addresses ([`webhook::is_internal`]): a
+/// name that resolves only to such addresses fails to connect. Checked on every delivery after
+/// resolution, so a name whose answer changes after the endpoint was created (DNS rebinding)
+/// does not get around it.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let all: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = all.iter().copied().filter(|a| !webhook::is_internal(a.ip())).collect();
+            match (public.is_empty(), all.first()) {
+                (true, Some(internal)) => Err(refusal(internal.ip()).into()),
+                _ => Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs),
+            }
+        })
+    }
+}
+
+fn refusal(ip: IpAddr) -> String {
+    format!(
+        "refused: the URL leads to {ip}, an internal address (loopback, private, link-local, multicast \
+         or unspecified); the operator can allow these with webhook_allow_private_networks"
+    )
+}
+
+/// The host of `url` when it is an IP address.
+fn literal_ip(url: &str) -> Option<IpAddr> {
+    let uri: http::Uri = url.parse().ok()?;
+    let host = uri.host()?;
+    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
+}
+
+/// The first internal address `url` leads to — its own, or one its host resolves to now —
+/// for refusing an endpoint when it is created or changed. A name that does not resolve yet
+/// is let through: every delivery checks again.
+pub async fn internal_destination(url: &str) -> Option<IpAddr> {
+    if let Some(ip) = literal_ip(url) {
+        return webhook::is_internal(ip).then_some(ip);
+    }
+    let uri: http::Uri = url.parse().ok()?;
+    let host = uri.host()?;
+    let addrs = tokio::net::lookup_host((host, 0)).await.ok()?;
+    addrs.map(|a| a.ip()).find(|ip| webhook::is_internal(*ip))
 }
 
 /// An error and its causes on one line.

@@ -84,6 +84,39 @@ pub fn parse_url(raw: &str) -> Result<String, &'static str> {
     Ok(s.to_owned())
 }
 
+/// Whether `ip` is inside the machine or its private network — loopback, private (RFC 1918,
+/// IPv6 unique local), shared (100.64/10), link-local, multicast, broadcast, unspecified or
+/// "this network" (0/8) — where a webhook may go only with the operator's leave
+/// (`webhook_allow_private_networks`): otherwise any organization admin could make the
+/// control plane call its neighbours. IPv4-mapped IPv6 addresses are judged as IPv4.
+pub fn is_internal(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_unspecified()
+                || a == 0
+                || (a == 100 && b & 0xc0 == 64)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || first & 0xfe00 == 0xfc00
+                    || first & 0xffc0 == 0xfe80
+            }
+        },
+    }
+}
+
 /// Subscribed event types: at least one, each known; duplicates are dropped, order kept.
 pub fn parse_event_types(raw: &[String], pointer: &str) -> Result<Vec<String>, Vec<FieldError>> {
     if raw.is_empty() {
@@ -152,6 +185,42 @@ pub fn truncate_message(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_addresses() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(is_internal(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "100.128.0.1",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(!is_internal(ip.parse().unwrap()), "{ip}");
+        }
+    }
 
     #[test]
     fn urls() {

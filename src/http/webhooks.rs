@@ -222,6 +222,23 @@ pub struct DeliveryParams {
     pub cursor: Option<String>,
 }
 
+/// Refuses a URL that leads to an internal address, unless the operator allows those.
+async fn reachable(app: &AppState, url: &str) -> Result<(), ApiError> {
+    if app.config.webhook_allow_private_networks {
+        return Ok(());
+    }
+    match crate::webhooks::internal_destination(url).await {
+        Some(ip) => Err(ApiError::invalid_field(
+            "/url",
+            format!(
+                "leads to {ip}, an internal address (loopback, private, link-local, multicast or \
+                 unspecified); webhooks may go there only when the operator sets webhook_allow_private_networks"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Check and normalise the fields; every problem is reported at once.
 fn validate(url: &str, description: &str, event_types: &[String], enabled: bool) -> Result<WebhookFields, ApiError> {
     let mut errors = Vec::new();
@@ -337,6 +354,7 @@ pub async fn create_webhook(
         &req.event_types,
         req.enabled.unwrap_or(true),
     )?;
+    reachable(&app, &f.url).await?;
     let existing = app
         .store
         .list_webhooks(
@@ -414,6 +432,7 @@ pub async fn update_webhook(
         &event_types,
         req.enabled.unwrap_or(row.enabled != 0),
     )?;
+    reachable(&app, &f.url).await?;
     let e = entry(
         &auth,
         "webhook.updated",

@@ -84,6 +84,8 @@ pub fn test_config(db: &TestDb) -> Config {
         admin_email: Some(ADMIN_EMAIL.into()),
         admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
         shutdown_timeout: Duration::from_secs(5),
+        // The tests' webhook receivers listen on 127.0.0.1.
+        webhook_allow_private_networks: true,
         secret_key: Some(SecretString::from(db.secret_key.clone())),
         ..Config::default()
     }

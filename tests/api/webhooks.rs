@@ -760,3 +760,83 @@ async fn approvals_plan_changes_and_retirement_are_announced() {
     assert!(data.iter().all(|(_, d)| d["subscription_id"] == sub_id.as_str()));
     assert_eq!(receiver.received().len(), 5);
 }
+
+/// Webhooks may not be aimed at the machine or its private network unless the operator allows
+/// it: such URLs are refused when an endpoint is saved, and every delivery checks again after
+/// DNS resolution, so an endpoint saved while it was allowed gets nothing once it is not.
+#[tokio::test]
+async fn internal_addresses_are_refused_unless_allowed() {
+    let config = |c: &mut tollgate::config::Config| {
+        c.webhook_allow_private_networks = false;
+        c.webhook_retry_base_delay = Duration::from_millis(10);
+        c.webhook_poll_interval = Duration::from_millis(20);
+        c.webhook_max_attempts = 1;
+    };
+    let app = TestApp::spawn_with(config).await;
+    let (org, admin, _, _) = app.org_with_members("acme").await;
+    let path = format!("/api/v1/orgs/{org}/webhooks");
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost:9/hook",
+        "http://[::1]:9/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::ffff:192.168.0.1]/hook",
+        "http://0.0.0.0:9/hook",
+    ] {
+        let (s, b, h) = admin
+            .call(
+                Method::POST,
+                &path,
+                Some(json!({"url": url, "event_types": ["subscription.created"]})),
+            )
+            .await;
+        assert_problem(s, &b, &h, 422, "validation_failed");
+        assert_eq!(b["errors"][0]["pointer"], "/url", "{url}: {b}");
+        assert!(
+            b["errors"][0]["message"].as_str().unwrap().contains("internal address"),
+            "{url}: {b}"
+        );
+    }
+    // A public address is fine (nothing is sent on creation).
+    let (public, _) = create_webhook(&admin, &org, "http://93.184.216.34/hook", &["subscription.created"]).await;
+    // Nor can an endpoint be changed to an internal address.
+    let (s, b, h) = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/webhooks/{public}"),
+            Some(json!({"url": "http://127.0.0.1:9/hook"})),
+        )
+        .await;
+    assert_problem(s, &b, &h, 422, "validation_failed");
+
+    // An endpoint saved while internal addresses were allowed: once they are not, its
+    // deliveries are refused before anything is sent.
+    let db = app.stop().await;
+    let allowed = TestApp::spawn_on(db, |c| {
+        config(c);
+        c.webhook_allow_private_networks = true;
+    })
+    .await;
+    let receiver = Receiver::start(&[], 200).await;
+    let admin = allowed.admin().await;
+    let by_address = create_webhook(&admin, &org, &receiver.url, &["subscription.created"])
+        .await
+        .0;
+    // A name is checked after it is resolved, at the delivery.
+    let by_name_url = receiver.url.replace("127.0.0.1", "localhost");
+    let by_name = create_webhook(&admin, &org, &by_name_url, &["subscription.created"])
+        .await
+        .0;
+    let db = allowed.stop().await;
+    let strict = TestApp::spawn_on(db, config).await;
+    let admin = strict.admin().await;
+    for hook in [by_address, by_name] {
+        let queued = ping(&admin, &hook).await;
+        let d = settled(&admin, queued["id"].as_str().unwrap()).await;
+        assert_eq!(d["state"], "failed", "{d}");
+        let error = d["last_error"].as_str().unwrap();
+        assert!(error.contains("internal address"), "{error}");
+    }
+    assert!(receiver.received().is_empty(), "nothing reached the receiver");
+}
