@@ -120,6 +120,9 @@ pub struct Config {
     /// Let webhooks go to loopback, private, link-local and other internal addresses (off:
     /// an organization admin could otherwise make the control plane call its neighbours).
     pub webhook_allow_private_networks: bool,
+    /// How long webhook events and their deliveries are kept once settled.
+    #[serde(with = "humantime_serde")]
+    pub webhook_retention: Duration,
     /// `TOLLGATE_*` environment variables that name no key (reported at start).
     #[serde(skip)]
     pub ignored_env: Vec<String>,
@@ -168,6 +171,7 @@ impl Default for Config {
             webhook_request_timeout: Duration::from_secs(10),
             webhook_poll_interval: Duration::from_secs(1),
             webhook_allow_private_networks: false,
+            webhook_retention: Duration::from_secs(30 * 24 * 3600),
             ignored_env: Vec::new(),
         }
     }
@@ -421,6 +425,9 @@ impl Config {
             || self.webhook_poll_interval > Duration::from_secs(60)
         {
             bail!("webhook_poll_interval must be between 10ms and 60s (TOLLGATE_WEBHOOK_POLL_INTERVAL)");
+        }
+        if self.webhook_retention < Duration::from_secs(3600) {
+            bail!("webhook_retention must be at least 1h (TOLLGATE_WEBHOOK_RETENTION)");
         }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");

@@ -21,6 +21,8 @@ use crate::store::{AttemptOutcome, ClaimedDelivery, Store};
 
 /// Deliveries claimed per round; each round sends them concurrently.
 const BATCH: i64 = 16;
+/// How often the sender removes events older than `webhook_retention`.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Longest wait between two retries, whatever the base delay and attempt count.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(6 * 3600);
 /// Response bytes read (for the error message of a failed attempt); the rest is dropped.
@@ -38,6 +40,7 @@ pub struct Sender {
     request_timeout: Duration,
     poll_interval: Duration,
     allow_private_networks: bool,
+    retention: Duration,
     wake: Notify,
 }
 
@@ -78,6 +81,7 @@ impl Sender {
             request_timeout: config.webhook_request_timeout,
             poll_interval: config.webhook_poll_interval,
             allow_private_networks: config.webhook_allow_private_networks,
+            retention: config.webhook_retention,
             wake: Notify::new(),
         })
     }
@@ -103,7 +107,12 @@ impl Sender {
     /// Send due deliveries until cancelled. A round that was interrupted by the cancellation
     /// finishes first (each request is bounded by `webhook_request_timeout`).
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut last_prune: Option<Instant> = None;
         loop {
+            if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                last_prune = Some(Instant::now());
+                self.prune().await;
+            }
             let full = match self.round().await {
                 Ok(n) => n as i64 == BATCH,
                 Err(e) => {
@@ -122,6 +131,16 @@ impl Sender {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(self.poll_interval) => {}
             }
+        }
+    }
+
+    /// Deletes settled events older than `webhook_retention`, with their deliveries.
+    async fn prune(&self) {
+        let keep_ms = i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX / 4);
+        match self.store.prune_webhook_events(now_ms() - keep_ms, 1_000).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(events = n, "old webhook events and deliveries removed"),
+            Err(e) => tracing::warn!(error = %e, "removing old webhook events failed"),
         }
     }
 

@@ -450,6 +450,34 @@ impl Store {
     /// taken by an UPDATE conditioned on the `next_attempt_at` it was read with, so when several
     /// senders (replicas) race for a row exactly one wins. The attempt counter is raised here:
     /// an attempt whose sender dies still counts, so a delivery cannot loop forever.
+    /// Deletes events older than `before` (epoch ms) with their deliveries and attempts, unless
+    /// one of their deliveries is still pending or was made at or after `before` (a resend),
+    /// in batches of `batch`; returns how many events went.
+    pub async fn prune_webhook_events(&self, before: i64, batch: i64) -> StoreResult<u64> {
+        let mut pruned = 0;
+        loop {
+            let n = sqlx::query(
+                "DELETE FROM webhook_events WHERE id IN (
+                    SELECT e.id FROM webhook_events e
+                     WHERE e.created_at < $1
+                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                                        WHERE d.event_id = e.id
+                                          AND (d.state = $2 OR d.created_at >= $1))
+                     LIMIT $3)",
+            )
+            .bind(before)
+            .bind(state::PENDING)
+            .bind(batch)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            pruned += n;
+            if n < u64::try_from(batch).unwrap_or(0) {
+                return Ok(pruned);
+            }
+        }
+    }
+
     pub async fn claim_webhook_deliveries(
         &self,
         now: i64,

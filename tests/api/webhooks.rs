@@ -840,3 +840,54 @@ async fn internal_addresses_are_refused_unless_allowed() {
     }
     assert!(receiver.received().is_empty(), "nothing reached the receiver");
 }
+
+/// Old, settled events go with their deliveries and attempts; pending ones, newer ones and old
+/// ones resent since stay.
+#[tokio::test]
+async fn pruning_removes_old_settled_events_and_nothing_newer() {
+    let app = fast_app(1).await;
+    let receiver = Receiver::start(&[], 200).await;
+    let (org, admin, _, _) = app.org_with_members("acme").await;
+    let (hook, _) = create_webhook(&admin, &org, &receiver.url, &["subscription.created"]).await;
+    let old = ping(&admin, &hook).await;
+    let resent = ping(&admin, &hook).await;
+    for d in [&old, &resent] {
+        assert_eq!(settled(&admin, d["id"].as_str().unwrap()).await["state"], "succeeded");
+    }
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let cutoff = chrono::Utc::now().timestamp_millis();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let (s, again, _) = admin
+        .call(
+            Method::POST,
+            &format!("/api/v1/webhooks/deliveries/{}/resend", resent["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, 202, "{again}");
+    settled(&admin, again["id"].as_str().unwrap()).await;
+    let newer = ping(&admin, &hook).await;
+    settled(&admin, newer["id"].as_str().unwrap()).await;
+
+    let store = &app.running.as_ref().unwrap().state.store;
+    assert_eq!(
+        store.prune_webhook_events(cutoff, 1).await.unwrap(),
+        1,
+        "only the old, settled event"
+    );
+    let (s, _, _) = admin
+        .get(&format!("/api/v1/webhooks/deliveries/{}", old["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(s, 404, "the old delivery went with its event");
+    for kept in [&resent, &again, &newer] {
+        let (s, body, _) = admin
+            .get(&format!("/api/v1/webhooks/deliveries/{}", kept["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(s, 200, "{body}");
+    }
+    assert_eq!(
+        store.prune_webhook_events(cutoff, 1).await.unwrap(),
+        0,
+        "nothing else is old"
+    );
+}
