@@ -191,6 +191,27 @@ impl Balancer {
         Some(self.make_pick(index, false))
     }
 
+    /// Another endpoint for a request that could not connect to those in `tried` (a bit per
+    /// index; endpoints past the 64th are never offered): the next in rotation that is
+    /// available and untried, `None` when none is left.
+    pub fn pick_other(&self, tried: u64) -> Option<Pick<'_>> {
+        let n = self.sequence.len();
+        // Read, not advanced: the rotation of first picks stays as it was.
+        let start = self.cursor.load(Ordering::Relaxed);
+        let now = self.now_ms();
+        for k in 0..n {
+            let index = self.sequence[start.wrapping_add(k) % n] as usize;
+            let bit = 1u64.checked_shl(u32::try_from(index).ok()?)?;
+            if tried & bit != 0 {
+                continue;
+            }
+            if let Some(trial) = self.try_acquire(index, now) {
+                return Some(self.make_pick(index, trial));
+            }
+        }
+        None
+    }
+
     pub fn status(&self) -> Vec<EndpointStatus> {
         let now = self.now_ms();
         self.health

@@ -231,7 +231,7 @@ pub async fn send(
     target: &Target,
     req: Outgoing<'_>,
     rewrite: &Rewrite<'_>,
-    body: Body,
+    body: &mut Body,
     timer: &mut ResponseTimer,
     due: Instant,
 ) -> Result<Answer, UpstreamFailure> {
@@ -297,7 +297,7 @@ async fn exchange(
     target: &Target,
     req: Outgoing<'_>,
     rewrite: &Rewrite<'_>,
-    mut body: Body,
+    body: &mut Body,
 ) -> Result<Answer, UpstreamFailure> {
     let Outgoing { method, fields } = req;
     let framing = h1::request_framing(fields, body.is_end_stream());
@@ -324,7 +324,7 @@ async fn exchange(
             conn.send_head(|out| write_head(out, method, fields, target, rewrite, framing))
                 .await?;
             if has_body {
-                conn.send_body(&mut body, framing).await?;
+                conn.send_body(body, framing).await?;
             }
             Ok::<(), h1::ExchangeError>(())
         }

@@ -17,6 +17,7 @@ pub struct ApiMetrics {
     responses: [AtomicU64; 4],
     errors_by_side: [AtomicU64; 3],
     upstream_failures: [AtomicU64; 3],
+    failovers: AtomicU64,
 }
 
 impl ApiMetrics {
@@ -26,6 +27,7 @@ impl ApiMetrics {
             responses: Default::default(),
             errors_by_side: Default::default(),
             upstream_failures: Default::default(),
+            failovers: AtomicU64::new(0),
         }
     }
 
@@ -44,6 +46,11 @@ impl ApiMetrics {
 
     pub fn upstream_failure(&self, f: UpstreamFailure) {
         self.upstream_failures[f as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A request that could not connect to one endpoint went to another.
+    pub fn failover(&self) {
+        self.failovers.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn responses(&self, class: StatusClass) -> u64 {
@@ -117,6 +124,16 @@ impl Metrics {
                     m.upstream_failures[i].load(Ordering::Relaxed)
                 );
             }
+        }
+        out.push_str("# HELP tollgate_gateway_failovers_total Requests sent to another endpoint after a failed connect, by API.\n");
+        out.push_str("# TYPE tollgate_gateway_failovers_total counter\n");
+        for m in &apis {
+            let _ = writeln!(
+                out,
+                "tollgate_gateway_failovers_total{{api=\"{}\"}} {}",
+                escape_label(&m.api_id),
+                m.failovers.load(Ordering::Relaxed)
+            );
         }
         out.push_str("# HELP tollgate_gateway_unrouted_total Requests that matched no API.\n");
         out.push_str("# TYPE tollgate_gateway_unrouted_total counter\n");

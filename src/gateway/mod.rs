@@ -491,10 +491,7 @@ impl Gateway {
         }
 
         // Phase: balance.
-        let Some(pick) = rt.upstreams.balancer.pick() else {
-            return self.reject(&ctx, GatewayError::NoEndpoint, None);
-        };
-        let Some(target) = rt.upstreams.targets.get(pick.index()) else {
+        let Some(mut pick) = rt.upstreams.balancer.pick() else {
             return self.reject(&ctx, GatewayError::NoEndpoint, None);
         };
 
@@ -517,7 +514,7 @@ impl Gateway {
 
         let declared_in = h1::content_length(&fields);
         let mut streamed_in = None;
-        let body = if declared_in.is_none() && !body.is_end_stream() {
+        let mut body = if declared_in.is_none() && !body.is_end_stream() {
             let count = Arc::new(AtomicU64::new(0));
             streamed_in = Some(Arc::clone(&count));
             Body::new(CountingBody::new(body, count))
@@ -534,7 +531,30 @@ impl Gateway {
         let due = sent
             .checked_add(rt.deadline)
             .unwrap_or_else(|| sent + Duration::from_secs(86_400));
-        let result = forward::send(&rt.client, target, outgoing, &rewrite, body, timer, due).await;
+        // Failover: a connection that could not be made carried no byte of the request, so the
+        // request goes to another endpoint, whatever its method — each at most once, while the
+        // API's connect timeout, counted from the first attempt, allows.
+        let failover_until = sent + rt.client.connect_timeout;
+        let mut tried = 0u64;
+        let result = loop {
+            let Some(target) = rt.upstreams.targets.get(pick.index()) else {
+                return self.reject(&ctx, GatewayError::NoEndpoint, None);
+            };
+            tried |= 1u64
+                .checked_shl(u32::try_from(pick.index()).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            let result = forward::send(&rt.client, target, outgoing, &rewrite, &mut body, timer, due).await;
+            if !matches!(result, Err(UpstreamFailure::Connect)) || Instant::now() >= failover_until {
+                break result;
+            }
+            let Some(next) = rt.upstreams.balancer.pick_other(tried) else {
+                break result;
+            };
+            pick.failure();
+            rt.metrics.upstream_failure(UpstreamFailure::Connect);
+            rt.metrics.failover();
+            pick = next;
+        };
         let upstream_time = sent.elapsed();
         let resp = match result {
             Ok(resp) => resp,
