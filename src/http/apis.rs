@@ -481,6 +481,7 @@ pub async fn find_api(
     request_body = UpdateApiRequest,
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
+        (status = 409, description = "The new context and version are taken, or the change does not fit the API's state", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_api(
     State(app): State<AppState>,
@@ -1124,6 +1125,7 @@ pub async fn import_api(
         example = "openapi: 3.0.3\ninfo: {title: Petstore, version: 1.1.0}\npaths:\n  /pets:\n    get: {responses: {'200': {description: ok}}}\n"),
     responses(
         (status = 200, body = ApiResponse, headers(("etag" = String))),
+        (status = 409, description = "The document's resources or endpoints do not fit the API's state, or are taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_openapi(

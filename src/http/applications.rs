@@ -190,6 +190,7 @@ pub async fn find_application(
     request_body = UpdateApplicationRequest,
     responses(
         (status = 200, body = ApplicationResponse, headers(("etag" = String))),
+        (status = 409, description = "You already have an application with that name", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_application(
     State(app): State<AppState>,

@@ -156,6 +156,35 @@ async fn authenticate_client(
     Ok((client, application))
 }
 
+/// The token request's form fields (RFC 6749 §4.4.2). The handler reads the form itself, to
+/// answer with the RFC's errors; this type describes it for the document.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"grant_type": "client_credentials", "scope": "default"}))]
+#[allow(dead_code)]
+pub struct TokenRequestForm {
+    /// Only `client_credentials`.
+    #[schema(pattern = "^client_credentials$")]
+    grant_type: String,
+    /// Space-separated scopes, a subset of the client's (default: all of them).
+    scope: Option<String>,
+    /// With `client_secret_post`; otherwise HTTP Basic authentication.
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// The form of introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) requests.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"token": "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ0Z2kifQ.sig"}))]
+#[allow(dead_code)]
+pub struct TokenForm {
+    token: String,
+    /// `access_token` (the only kind there is); ignored otherwise.
+    token_type_hint: Option<String>,
+    /// With `client_secret_post`; otherwise HTTP Basic authentication.
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"access_token": "eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiJ0Z2lfNGZKOWtRMm1YN3BMMXNWOCJ9.sig", "token_type": "Bearer", "expires_in": 3600, "scope": "default"}))]
 pub struct TokenResponse {
@@ -171,8 +200,7 @@ pub struct TokenResponse {
 /// Token endpoint: `grant_type=client_credentials`, client authentication by HTTP Basic or form
 /// fields, optional `scope`. Returns a signed JWT access token.
 #[utoipa::path(post, path = "/oauth2/token", tag = "oauth2",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
-        example = "grant_type=client_credentials&scope=default"),
+    request_body(content = TokenRequestForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, body = TokenResponse),
         (status = 400, description = "invalid_request, unsupported_grant_type or invalid_scope", body = OAuthError),
@@ -262,7 +290,7 @@ pub async fn token_wrong_method() -> Response {
 /// Introspection (RFC 7662): any authenticated client may ask about a token. Revoked, expired
 /// or foreign tokens are `{"active": false}`.
 #[utoipa::path(post, path = "/oauth2/introspect", tag = "oauth2",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", example = "token=eyJhbGciOi..."),
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "Token state", body = Object, example = json!({"active": true, "scope": "default",
             "client_id": "tgi_4fJ9kQ2mX7pL1sV8", "token_type": "Bearer", "exp": 1796000000})),
@@ -309,7 +337,7 @@ pub async fn introspect_token(State(app): State<AppState>, headers: HeaderMap, b
 /// Revocation (RFC 7009): a client revokes its own tokens. Unknown or invalid tokens answer 200
 /// as the RFC requires; another client's token is refused.
 #[utoipa::path(post, path = "/oauth2/revoke", tag = "oauth2",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", example = "token=eyJhbGciOi..."),
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "Revoked (or nothing to revoke)"),
         (status = 400, body = OAuthError),

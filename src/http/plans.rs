@@ -234,6 +234,7 @@ pub async fn find_plan(
     request_body = UpdatePlanRequest,
     responses(
         (status = 200, body = PlanResponse, headers(("etag" = String))),
+        (status = 409, description = "The name is taken, or the plan's pricing is fixed because a subscription used it", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_plan(
     State(app): State<AppState>,
