@@ -293,15 +293,7 @@ fn rewrite_servers(body: &[u8], base: &str) -> anyhow::Result<String> {
     security((), ("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file, with the content type it was uploaded with", content(
-            (String = "text/markdown"),
-            (String = "text/plain"),
-            (Vec<u8> = "application/pdf"),
-            (Vec<u8> = "image/png"),
-            (Vec<u8> = "image/jpeg"),
-            (Vec<u8> = "image/gif"),
-            (Vec<u8> = "image/webp"),
-        )),
+        (status = 200, response = super::documents::DocumentFile),
     ))]
 pub async fn find_catalog_document_content(
     State(app): State<AppState>,

@@ -34,6 +34,37 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(find_document, update_document, delete_document))
 }
 
+/// The kinds of file a document may be: content type, and whether it is text. An upload must
+/// declare one (checked against its first bytes by `sniff`); a download answers with it.
+const FILE_TYPES: [(&str, bool); 7] = [
+    ("text/markdown", true),
+    ("text/plain", true),
+    ("application/pdf", false),
+    ("image/png", false),
+    ("image/jpeg", false),
+    ("image/gif", false),
+    ("image/webp", false),
+];
+
+/// A document's file as downloaded, described once for every operation that serves one.
+pub struct DocumentFile;
+
+impl<'r> utoipa::ToResponse<'r> for DocumentFile {
+    fn response() -> (&'r str, utoipa::openapi::RefOr<utoipa::openapi::response::Response>) {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let mut response =
+            utoipa::openapi::ResponseBuilder::new().description("The file, with the content type it was uploaded with");
+        for (content_type, text) in FILE_TYPES {
+            let mut schema = ObjectBuilder::new().schema_type(Type::String);
+            if !text {
+                schema = schema.format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+            }
+            response = response.content(content_type, utoipa::openapi::Content::new(Some(schema)));
+        }
+        ("DocumentFile", utoipa::openapi::RefOr::T(response.build()))
+    }
+}
+
 /// The upload route, with its own body limit.
 pub fn content_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(find_document_content, update_document_content))
@@ -462,15 +493,7 @@ pub async fn update_document_content(
     security(("session" = []), ("bearer" = [])),
     params(("api_id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file, with the content type it was uploaded with", content(
-            (String = "text/markdown"),
-            (String = "text/plain"),
-            (Vec<u8> = "application/pdf"),
-            (Vec<u8> = "image/png"),
-            (Vec<u8> = "image/jpeg"),
-            (Vec<u8> = "image/gif"),
-            (Vec<u8> = "image/webp"),
-        )),
+        (status = 200, response = DocumentFile),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document, or it has no file", body = Problem, content_type = "application/problem+json"),
     ))]

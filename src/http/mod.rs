@@ -54,7 +54,7 @@ with the portal session cookie (writes also need `X-CSRF-Token`) or `Authorizati
     ),
     modifiers(&SecuritySchemes),
     components(schemas(Problem, FieldError, exports::InvoiceExportItem, exports::Format, analytics::Granularity,
-        analytics::Dimension)),
+        analytics::Dimension), responses(documents::DocumentFile)),
     tags(
         (name = "accounts", description = "Sign-up, login, the caller's profile"),
         (name = "tokens", description = "Personal access tokens for automation"),

@@ -128,9 +128,15 @@ pub async fn client_credentials(base: &str, dev: &Client, app_id: &str) -> (Stri
         client["client_id"].as_str().unwrap().to_owned(),
         client["client_secret"].as_str().unwrap().to_owned(),
     );
+    let token = access_token(base, &id, &secret).await;
+    (id, secret, token)
+}
+
+/// A fresh access token from `base`'s token endpoint (client credentials, HTTP Basic).
+pub async fn access_token(base: &str, id: &str, secret: &str) -> String {
     let token: Value = reqwest::Client::new()
         .post(format!("{base}/oauth2/token"))
-        .basic_auth(&id, Some(&secret))
+        .basic_auth(id, Some(secret))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -138,8 +144,7 @@ pub async fn client_credentials(base: &str, dev: &Client, app_id: &str) -> (Stri
         .json()
         .await
         .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
-    (id, secret, token)
+    token["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {

@@ -396,17 +396,7 @@ async fn replicas_without_public_url_share_one_issuer() {
     assert_eq!(s, 201, "{application}");
     let app_id = application["id"].as_str().unwrap();
     let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, app_id).await;
-    let from_a: Value = reqwest::Client::new()
-        .post(format!("{}/oauth2/token", a.base))
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let from_a = from_a["access_token"].as_str().unwrap().to_owned();
+    let from_a = crate::gateway::access_token(&a.base, &id, &secret).await;
     for (token, at) in [(&from_b, &a.base), (&from_a, &b.base), (&from_b, &b.base)] {
         let info: Value = reqwest::Client::new()
             .post(format!("{at}/oauth2/introspect"))
