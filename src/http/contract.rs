@@ -21,7 +21,7 @@ struct Shared {
     description: &'static str,
 }
 
-const BAD_QUERY: Shared = Shared {
+const BAD_REQUEST: Shared = Shared {
     status: 400,
     name: "BadRequest",
     description: "`bad_request`: a query parameter is malformed or out of its documented bounds; \
@@ -72,7 +72,7 @@ within the server's time limit.",
 };
 
 const ALL: [&Shared; 9] = [
-    &BAD_QUERY,
+    &BAD_REQUEST,
     &UNAUTHENTICATED,
     &FORBIDDEN,
     &NOT_FOUND,
@@ -171,7 +171,7 @@ fn answers(operation: &Operation, management: bool, writes: bool) -> Vec<&'stati
 
     if management {
         if query || body.is_some() {
-            out.push(&BAD_QUERY);
+            out.push(&BAD_REQUEST);
         }
         if secured {
             out.push(&UNAUTHENTICATED);
