@@ -103,6 +103,12 @@ impl Pick<'_> {
         self.index
     }
 
+    /// This endpoint in a set of tried ones ([`Balancer::pick_other`]): a bit per index; 0 past
+    /// the 64th.
+    pub fn bit(&self) -> u64 {
+        bit(self.index)
+    }
+
     /// Whether this is the half-open trial request of an ejected endpoint.
     pub fn is_trial(&self) -> bool {
         self.trial
@@ -117,6 +123,10 @@ impl Pick<'_> {
         self.done = true;
         self.balancer.on_failure(self.index, self.trial);
     }
+}
+
+fn bit(index: usize) -> u64 {
+    u32::try_from(index).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0)
 }
 
 impl Drop for Pick<'_> {
@@ -201,8 +211,7 @@ impl Balancer {
         let now = self.now_ms();
         for k in 0..n {
             let index = self.sequence[start.wrapping_add(k) % n] as usize;
-            let bit = 1u64.checked_shl(u32::try_from(index).ok()?)?;
-            if tried & bit != 0 {
+            if bit(index) == 0 || tried & bit(index) != 0 {
                 continue;
             }
             if let Some(trial) = self.try_acquire(index, now) {

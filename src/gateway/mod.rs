@@ -540,9 +540,7 @@ impl Gateway {
             let Some(target) = rt.upstreams.targets.get(pick.index()) else {
                 return self.reject(&ctx, GatewayError::NoEndpoint, None);
             };
-            tried |= 1u64
-                .checked_shl(u32::try_from(pick.index()).unwrap_or(u32::MAX))
-                .unwrap_or(0);
+            tried |= pick.bit();
             let result = forward::send(&rt.client, target, outgoing, &rewrite, &mut body, timer, due).await;
             if !matches!(result, Err(UpstreamFailure::Connect)) || Instant::now() >= failover_until {
                 break result;
