@@ -2,7 +2,7 @@
 //! for a purge delay and purges only when later allocator activity happens to look: an idle
 //! server never does. That matters after the one job that takes a lot at once, an Argon2id
 //! password hash (19 MiB): without a purge, a fresh start (which hashes the bootstrap password)
-//! idled at 42 MB against 30 MB after a restart, and so did a server after one login.
+//! idled at 41 MiB against 29 MiB after a restart, and so did a server after one login.
 //! [`run_heavy`] runs such a job on the blocking pool and then asks the allocator to return
 //! what is free.
 //!
