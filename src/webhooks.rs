@@ -281,7 +281,8 @@ impl reqwest::dns::Resolve for PublicOnly {
     }
 }
 
-fn refusal(ip: IpAddr) -> String {
+/// Why a webhook may not go to `ip`: the one wording for a refused endpoint and a refused delivery.
+pub fn refusal(ip: IpAddr) -> String {
     format!(
         "refused: the URL leads to {ip}, an internal address (loopback, private, link-local, multicast \
          or unspecified); the operator can allow these with webhook_allow_private_networks"

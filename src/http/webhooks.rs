@@ -228,13 +228,7 @@ async fn reachable(app: &AppState, url: &str) -> Result<(), ApiError> {
         return Ok(());
     }
     match crate::webhooks::internal_destination(url).await {
-        Some(ip) => Err(ApiError::invalid_field(
-            "/url",
-            format!(
-                "leads to {ip}, an internal address (loopback, private, link-local, multicast or \
-                 unspecified); webhooks may go there only when the operator sets webhook_allow_private_networks"
-            ),
-        )),
+        Some(ip) => Err(ApiError::invalid_field("/url", crate::webhooks::refusal(ip))),
         None => Ok(()),
     }
 }
