@@ -41,6 +41,18 @@ pub enum QuotaPeriod {
     Month,
 }
 
+impl QuotaPeriod {
+    /// Start (epoch milliseconds) of the UTC day or month that contains `at_ms`: what a
+    /// gateway's quota counter counts from.
+    pub fn start_containing(self, at_ms: i64) -> i64 {
+        const DAY_MS: i64 = 86_400_000;
+        match self {
+            QuotaPeriod::Day => at_ms.div_euclid(DAY_MS) * DAY_MS,
+            QuotaPeriod::Month => super::billing::BillingPeriod::Month.containing(at_ms).0,
+        }
+    }
+}
+
 /// A number of requests per calendar day or month (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -15,6 +15,7 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
 use serde::{Deserialize, Serialize};
 
+use super::limiter::QuotaFloor;
 use super::snapshot::{
     ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
     Resource, Snapshot, SnapshotApi, SubscriptionEntry,
@@ -84,6 +85,16 @@ pub struct SubscriptionDoc {
     /// Ended or rejected: drop it (changes only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gone: bool,
+    /// Calls metered so far in the plan's current quota period (complete snapshots only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_used: Option<QuotaUsedDoc>,
+}
+
+/// `requests` calls in the quota period that started at `period_start` (epoch ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaUsedDoc {
+    pub period_start: i64,
+    pub requests: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +169,17 @@ impl SnapshotDoc {
             }
             None => (None, None),
         };
+        let mut quota_used: HashMap<String, QuotaUsedDoc> = rows
+            .quota_used
+            .into_iter()
+            .map(|q| {
+                let used = QuotaUsedDoc {
+                    period_start: q.period_start,
+                    requests: u64::try_from(q.requests).unwrap_or(0),
+                };
+                (q.subscription_id, used)
+            })
+            .collect();
         Ok(SnapshotDoc {
             revision: rows.revision,
             base: rows.since,
@@ -180,6 +202,7 @@ impl SnapshotDoc {
                 .map(|s| SubscriptionDoc {
                     active: s.state == "ACTIVE",
                     gone: s.live == 0,
+                    quota_used: quota_used.remove(&s.id),
                     id: s.id,
                     application_id: s.application_id,
                     api_id: s.api_id,
@@ -265,10 +288,20 @@ impl SnapshotDoc {
                     next.subscriptions.remove(&pair);
                 }
             } else {
+                // A change carries no count: the running entry's stays (the limiter is ahead).
+                let quota_floor = match s.quota_used {
+                    Some(q) => Some(QuotaFloor::new(q.period_start, q.requests)),
+                    None => next
+                        .subscriptions
+                        .get(&pair)
+                        .filter(|live| *live.subscription_id == *s.id)
+                        .and_then(|live| live.quota_floor),
+                };
                 let entry = SubscriptionEntry {
                     subscription_id: Arc::from(s.id.as_str()),
                     plan_id: ids.get(&s.plan_id),
                     active: s.active,
+                    quota_floor,
                 };
                 next.subscriptions.insert(pair, entry);
             }

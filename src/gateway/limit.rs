@@ -15,12 +15,12 @@ use std::pin::Pin;
 
 use http::{HeaderName, HeaderValue};
 
-use crate::gateway::snapshot::PlanLimits;
+use crate::gateway::snapshot::{PlanLimits, SubscriptionEntry};
 
 /// Decides whether one more request of a subscription is admitted, and
 /// consumes it if so.
 pub trait Limiter: Send + Sync {
-    fn check<'a>(&'a self, subscription_id: &'a str, plan: &'a PlanLimits) -> LimitCheck<'a>;
+    fn check<'a>(&'a self, subscription: &'a SubscriptionEntry, plan: &'a PlanLimits) -> LimitCheck<'a>;
 }
 
 /// A limiter's answer: now, or later.
@@ -58,7 +58,7 @@ pub enum LimitDecision {
 pub struct Unlimited;
 
 impl Limiter for Unlimited {
-    fn check<'a>(&'a self, _subscription_id: &'a str, _plan: &'a PlanLimits) -> LimitCheck<'a> {
+    fn check<'a>(&'a self, _subscription: &'a SubscriptionEntry, _plan: &'a PlanLimits) -> LimitCheck<'a> {
         LimitCheck::Ready(LimitDecision::Allowed { headers: Vec::new() })
     }
 }

@@ -20,9 +20,17 @@
 //!   logged per outage, and Redis is probed at most once per
 //!   [`RedisOptions::probe_interval`] until it answers again.
 //!
+//! Quota counts outlive the counter ([`QuotaFloor`]): a policy may carry the
+//! calls already metered in the current period (a gateway that starts takes
+//! them from its first snapshot), and with Redis the local state keeps the
+//! last count Redis answered for each key. A count is raised to its floor, so
+//! neither a restart nor a Redis that comes back empty grants a new allowance,
+//! and a fallback to local limits counts on from the shared count.
+//!
 //! Limitation of the fallback: while degraded each node enforces the limits on
-//! its own, so N nodes admit up to N times the rate, and local quota counters
-//! start from what that node saw locally (not from the Redis count).
+//! its own, so N nodes admit up to N times the rate, and each node's quota
+//! counts on from the last shared count it saw (not the other nodes' calls
+//! since); when Redis answers again it takes the highest count a node hands it.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -73,12 +81,38 @@ pub struct QuotaSpec {
     pub period: QuotaPeriod,
 }
 
+/// Calls already counted against a quota elsewhere: `used` calls in the period
+/// that starts on day `start_day` (days since the Unix epoch, UTC). A counter
+/// below it is raised to it; a floor for another period is ignored. This is how
+/// a count survives what the counter does not: a gateway restart (the floor is
+/// the metered usage the control plane hands over), or a Redis that lost its
+/// keys (the floor is the last count Redis itself answered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuotaFloor {
+    pub start_day: u32,
+    pub used: u64,
+}
+
+impl QuotaFloor {
+    /// `used` calls in the period starting at `period_start_ms` (epoch ms, a UTC midnight).
+    pub fn new(period_start_ms: i64, used: u64) -> Self {
+        let day = period_start_ms.div_euclid(1000 * SECS_PER_DAY as i64);
+        Self {
+            start_day: u32::try_from(day).unwrap_or(0),
+            used,
+        }
+    }
+}
+
 /// What applies to one subscription. A policy without rate and quota admits
 /// everything and touches no state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Policy {
     pub rate: Option<RateSpec>,
     pub quota: Option<QuotaSpec>,
+    /// Calls of the current quota period counted before this limiter's own
+    /// count (see [`QuotaFloor`]).
+    pub quota_floor: Option<QuotaFloor>,
 }
 
 /// Why a request was denied. When both limits are exhausted the quota wins,
@@ -472,6 +506,24 @@ struct QuotaState {
 const NANOS_PER_DAY: u64 = SECS_PER_DAY * NANOS_PER_SEC;
 
 impl QuotaState {
+    /// Start counting the period of `period` containing `now` if this is not it (calendar
+    /// math only then; otherwise two comparisons), and raise the count to `floor`.
+    fn roll(&mut self, period: QuotaPeriod, now: u64, floor: Option<QuotaFloor>) {
+        if self.period != Some(period) || now < self.start() || now >= self.end() {
+            let (start, end) = period_bounds(period, now / NANOS_PER_SEC);
+            let day = |secs: u64| u32::try_from(secs / SECS_PER_DAY).unwrap_or(u32::MAX);
+            self.period = Some(period);
+            self.start_day = day(start);
+            self.end_day = day(end);
+            self.used = 0;
+        }
+        if let Some(floor) = floor
+            && floor.start_day == self.start_day
+        {
+            self.used = self.used.max(floor.used);
+        }
+    }
+
     fn start(&self) -> u64 {
         u64::from(self.start_day).saturating_mul(NANOS_PER_DAY)
     }
@@ -515,6 +567,23 @@ impl LocalLimiter {
             return decision;
         }
         let now = unix_nanos(now);
+        self.with_state(key, now, |state| decide_local(state, policy, now))
+    }
+
+    /// The count `key` holds for `period` at `now`, first raised to `floor`: what a Redis
+    /// check passes as its floor.
+    fn quota_floor(&self, key: &str, period: QuotaPeriod, floor: Option<QuotaFloor>, now: u64) -> QuotaFloor {
+        self.with_state(key, now, |state| {
+            let q = &mut state.quota;
+            q.roll(period, now, floor);
+            QuotaFloor {
+                start_day: q.start_day,
+                used: q.used,
+            }
+        })
+    }
+
+    fn with_state<R>(&self, key: &str, now: u64, f: impl FnOnce(&mut KeyState) -> R) -> R {
         let hash = self.hasher.hash_one(key.as_bytes());
         // hashbrown uses the low bits (bucket) and the top 7 bits (tag) of the
         // hash; bits 32.. are otherwise unused, so they pick the shard.
@@ -541,7 +610,7 @@ impl LocalLimiter {
                 })
                 .into_mut(),
         };
-        decide_local(state, policy, now)
+        f(state)
     }
 
     /// Number of keys currently tracked (idle keys linger until swept).
@@ -586,16 +655,7 @@ fn decide_local(state: &mut KeyState, policy: &Policy, now: u64) -> Decision {
 
     let quota = policy.quota.as_ref().map(|spec| {
         let q = &mut state.quota;
-        // Calendar math only when the period rolls over (or the policy's
-        // period kind changed); otherwise this is two comparisons.
-        if q.period != Some(spec.period) || now < q.start() || now >= q.end() {
-            let (start, end) = period_bounds(spec.period, now / NANOS_PER_SEC);
-            let day = |secs: u64| u32::try_from(secs / SECS_PER_DAY).unwrap_or(u32::MAX);
-            q.period = Some(spec.period);
-            q.start_day = day(start);
-            q.end_day = day(end);
-            q.used = 0;
-        }
+        q.roll(spec.period, now, policy.quota_floor);
         let (start, end) = (q.start(), q.end());
         (spec.limit, q.used, end.saturating_sub(now), end.saturating_sub(start))
     });
@@ -719,9 +779,11 @@ end
 /// ARGV[1] emission interval µs (0 = no rate)   ARGV[2] burst tolerance µs
 /// ARGV[3] quota limit (-1 = no quota)          ARGV[4] period: 1 day, 2 month
 /// ARGV[5] quota key expiry margin, seconds
+/// ARGV[6] floor: first day of its period (-1 = none)  ARGV[7] floor: calls used
 ///
 /// Returns {allowed, reason (1 rate, 2 quota), retry_after_us, rate_remaining,
-/// rate_reset_us, quota_remaining, quota_reset_us, quota_window_us}; -1 = n/a.
+/// rate_reset_us, quota_remaining, quota_reset_us, quota_window_us, quota
+/// period's first day, calls counted in it after this one}; -1 = n/a.
 const LUA_CHECK: &str = r#"
 -- The clock is Redis' own TIME, not the caller's: gateway nodes with skewed
 -- clocks then agree on pacing and on when a quota period ends. (Allowed in
@@ -754,16 +816,27 @@ if interval > 0 then
   end
 end
 
-local quota_ok, used, tag, next_first = true, 0, 0, 0
+local quota_ok, used, first, next_first = true, 0, -1, 0
 local quota_reset, quota_window = -1, -1
 if limit >= 0 then
   local day = math.floor(now / US_PER_DAY)
-  local first = day
+  first = day
   next_first = day + 1
   if kind == 2 then first, next_first = month_bounds(day) end
-  tag = first * 4 + kind
+  local tag = first * 4 + kind
   local stored = redis.call('HMGET', KEYS[2], 'p', 'n')
-  if tonumber(stored[1]) == tag then used = tonumber(stored[2]) or 0 end
+  local fresh = tonumber(stored[1]) ~= tag
+  if not fresh then used = tonumber(stored[2]) or 0 end
+  -- A Redis that lost the key (restarted empty, evicted) resumes from what the caller knows.
+  local floor = tonumber(ARGV[7])
+  if tonumber(ARGV[6]) == first and floor > used then
+    used = floor
+    fresh = true
+  end
+  if fresh then
+    redis.call('HSET', KEYS[2], 'p', string.format('%d', tag), 'n', string.format('%d', used))
+    redis.call('EXPIREAT', KEYS[2], next_first * 86400 + tonumber(ARGV[5]))
+  end
   quota_reset = next_first * US_PER_DAY - now
   quota_window = (next_first - first) * US_PER_DAY
   quota_ok = used < limit
@@ -777,15 +850,11 @@ if rate_ok and quota_ok then
   end
   local quota_rem = -1
   if limit >= 0 then
-    if used == 0 then
-      redis.call('HSET', KEYS[2], 'p', string.format('%d', tag), 'n', 1)
-      redis.call('EXPIREAT', KEYS[2], next_first * 86400 + tonumber(ARGV[5]))
-    else
-      redis.call('HINCRBY', KEYS[2], 'n', 1)
-    end
-    quota_rem = limit - used - 1
+    redis.call('HINCRBY', KEYS[2], 'n', 1)
+    used = used + 1
+    quota_rem = limit - used
   end
-  return {1, 0, 0, rate_rem, rate_reset, quota_rem, quota_reset, quota_window}
+  return {1, 0, 0, rate_rem, rate_reset, quota_rem, quota_reset, quota_window, first, used}
 end
 
 local reason, retry = 1, rate_retry
@@ -795,7 +864,7 @@ if not quota_ok then
 end
 local quota_rem = -1
 if limit >= 0 then quota_rem = math.max(0, limit - used) end
-return {0, reason, retry, rate_rem_now, rate_reset_now, quota_rem, quota_reset, quota_window}
+return {0, reason, retry, rate_rem_now, rate_reset_now, quota_rem, quota_reset, quota_window, first, used}
 "#;
 
 struct RedisBackend {
@@ -898,7 +967,14 @@ impl RedisBackend {
         }
     }
 
-    async fn eval(&self, key: &str, policy: &Policy) -> Result<Decision, RedisFailure> {
+    /// One check in Redis, the count raised to `floor` first. Returns the decision and what
+    /// Redis counts for the quota period afterwards.
+    async fn eval(
+        &self,
+        key: &str,
+        policy: &Policy,
+        floor: Option<QuotaFloor>,
+    ) -> Result<(Decision, Option<QuotaFloor>), RedisFailure> {
         let mut conn = self.conn.read().unwrap_or_else(PoisonError::into_inner).clone();
         let (rate_key, quota_key) = redis_keys(&self.key_prefix, key);
         let (interval, tolerance) = policy.rate.as_ref().map_or((0, 0), |spec| {
@@ -917,7 +993,9 @@ impl RedisBackend {
             .arg(tolerance)
             .arg(limit)
             .arg(kind)
-            .arg(QUOTA_EXPIRY_MARGIN_SECS);
+            .arg(QUOTA_EXPIRY_MARGIN_SECS)
+            .arg(floor.map_or(-1, |f| i64::from(f.start_day)))
+            .arg(floor.map_or(0, |f| f.used.min(LUA_CAP)));
         let reply: Vec<i64> = match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut conn)).await {
             Err(_) => return Err(RedisFailure::Timeout),
             Ok(Err(e)) => return Err(RedisFailure::Redis(e)),
@@ -934,7 +1012,7 @@ fn period_code(period: QuotaPeriod) -> u8 {
     }
 }
 
-fn parse_reply(v: &[i64]) -> Option<Decision> {
+fn parse_reply(v: &[i64]) -> Option<(Decision, Option<QuotaFloor>)> {
     let &[
         allowed,
         reason,
@@ -944,9 +1022,15 @@ fn parse_reply(v: &[i64]) -> Option<Decision> {
         quota_rem,
         quota_reset,
         quota_window,
+        first_day,
+        used,
     ] = v
     else {
         return None;
+    };
+    let counted = match (u32::try_from(first_day), u64::try_from(used)) {
+        (Ok(start_day), Ok(used)) => Some(QuotaFloor { start_day, used }),
+        _ => None,
     };
     let micros = |x: i64| u64::try_from(x).ok().map(Duration::from_micros);
     let rate_remaining = u64::try_from(rate_rem).ok().map(clamp_u32);
@@ -954,7 +1038,7 @@ fn parse_reply(v: &[i64]) -> Option<Decision> {
     let quota_remaining = u64::try_from(quota_rem).ok();
     let quota_reset = micros(quota_reset);
     let quota_window = micros(quota_window);
-    Some(match allowed {
+    let decision = match allowed {
         1 => Decision::Allowed {
             rate_remaining,
             rate_reset,
@@ -975,7 +1059,8 @@ fn parse_reply(v: &[i64]) -> Option<Decision> {
             quota_reset,
             quota_window,
         },
-    })
+    };
+    Some((decision, counted))
 }
 
 /// `(GCRA key, quota key)`, e.g. `tollgate:rl:{sub42}:g` / `tollgate:rl:{sub42}:q`.
@@ -1093,10 +1178,20 @@ impl Limiter {
         let Some(redis) = &self.redis else {
             return self.local.check(key, policy, SystemTime::now());
         };
+        // The local state keeps the last count Redis answered: it is the floor Redis resumes
+        // from if it lost its keys, and where the local fallback counts on from.
+        let floor = policy.quota.map(|q| {
+            self.local
+                .quota_floor(key, q.period, policy.quota_floor, unix_nanos(SystemTime::now()))
+        });
         if let Some(probe) = redis.route() {
-            match redis.eval(key, policy).await {
-                Ok(decision) => {
+            match redis.eval(key, policy, floor).await {
+                Ok((decision, counted)) => {
                     redis.on_success(probe);
+                    if let (Some(q), Some(counted)) = (policy.quota, counted) {
+                        self.local
+                            .quota_floor(key, q.period, Some(counted), unix_nanos(SystemTime::now()));
+                    }
                     return decision;
                 }
                 Err(failure) => redis.on_failure(probe, &failure),
@@ -1155,6 +1250,7 @@ mod tests {
         Policy {
             rate: Some(RateSpec::new(requests, per, burst)),
             quota: None,
+            quota_floor: None,
         }
     }
 
@@ -1162,6 +1258,7 @@ mod tests {
         Policy {
             rate: None,
             quota: Some(QuotaSpec { limit, period }),
+            quota_floor: None,
         }
     }
 
@@ -1169,6 +1266,7 @@ mod tests {
         Policy {
             rate: Some(rate_spec),
             quota: Some(quota_spec),
+            quota_floor: None,
         }
     }
 
@@ -1272,6 +1370,98 @@ mod tests {
     }
 
     #[test]
+    fn a_floor_raises_the_count_of_its_own_period_only() {
+        let l = Limiter::local();
+        let today = QuotaFloor::new(1_710_460_800_000, 7); // 2024-03-15T00:00:00Z
+        assert_eq!(today.start_day, 19_797);
+        let with = |floor| Policy {
+            quota_floor: Some(floor),
+            ..quota(10, QuotaPeriod::Day)
+        };
+        assert_eq!(admitted(&l, "a", &with(today), t0(), 20), 3, "7 of 10 were used before");
+        // A floor below the count changes nothing; one of another period is ignored.
+        assert_eq!(
+            admitted(&l, "b", &quota(10, QuotaPeriod::Day), t0(), 5),
+            5,
+            "b counts 5 on its own"
+        );
+        let low = QuotaFloor { used: 2, ..today };
+        assert_eq!(admitted(&l, "b", &with(low), t0(), 20), 5);
+        let yesterday = QuotaFloor {
+            start_day: today.start_day - 1,
+            used: 9,
+        };
+        assert_eq!(admitted(&l, "c", &with(yesterday), t0(), 20), 10);
+        // The next day starts from zero, whatever the floor of today said.
+        assert_eq!(admitted(&l, "a", &with(today), at("2024-03-16T00:00:00Z"), 20), 10);
+        // A month's floor is its first day.
+        let march = QuotaFloor::new(1_709_251_200_000, 95); // 2024-03-01T00:00:00Z
+        let monthly = Policy {
+            quota_floor: Some(march),
+            ..quota(100, QuotaPeriod::Month)
+        };
+        assert_eq!(admitted(&l, "d", &monthly, t0(), 20), 5);
+    }
+
+    #[tokio::test]
+    async fn redis_resumes_from_the_floor_and_from_its_last_answer() {
+        let Ok(url) = std::env::var("TOLLGATE_TEST_REDIS_URL") else {
+            eprintln!(
+                "redis_resumes_from_the_floor_and_from_its_last_answer DID NOT RUN: set TOLLGATE_TEST_REDIS_URL to a Redis server (.ci/run does)"
+            );
+            return;
+        };
+        let options = RedisOptions {
+            key_prefix: format!("tollgate:test:{}:", crate::domain::ids::new_id()),
+            ..RedisOptions::default()
+        };
+        let prefix = options.key_prefix.clone();
+        let l = Limiter::with_redis(&url, options).await.expect("url");
+        let now_ms = i64::try_from(unix_nanos(SystemTime::now()) / 1_000_000).expect("ms");
+        let today = QuotaFloor::new(crate::domain::plan::QuotaPeriod::Day.start_containing(now_ms), 4);
+        let p = Policy {
+            quota_floor: Some(today),
+            ..quota(10, QuotaPeriod::Day)
+        };
+        let mut ok = 0;
+        for _ in 0..3 {
+            ok += usize::from(l.check("k", &p).await.is_allowed());
+        }
+        assert_eq!(ok, 3, "4 used before, 3 more");
+        // Redis loses the key: the limiter hands it the count it last answered (7), not the
+        // snapshot's floor (4).
+        let client = redis::Client::open(url).expect("url");
+        let mut conn = client
+            .get_multiplexed_async_connection()
+            .await
+            .expect("Redis is running");
+        let (_, quota_key) = redis_keys(&prefix, "k");
+        let _: () = redis::cmd("DEL")
+            .arg(&quota_key)
+            .query_async(&mut conn)
+            .await
+            .expect("DEL");
+        let mut ok = 0;
+        for _ in 0..10 {
+            ok += usize::from(l.check("k", &p).await.is_allowed());
+        }
+        assert_eq!(ok, 3, "7 counted before Redis lost them");
+        let n: i64 = redis::cmd("HGET")
+            .arg(&quota_key)
+            .arg("n")
+            .query_async(&mut conn)
+            .await
+            .expect("HGET");
+        assert_eq!(n, 10);
+        assert_eq!(l.redis_fallbacks(), 0, "Redis answered every check");
+        let _: () = redis::cmd("DEL")
+            .arg(&quota_key)
+            .query_async(&mut conn)
+            .await
+            .expect("DEL");
+    }
+
+    #[test]
     fn quota_month_counts_until_first_of_next_month() {
         let l = Limiter::local();
         let p = quota(3, QuotaPeriod::Month);
@@ -1333,7 +1523,8 @@ mod tests {
                 "k",
                 &Policy {
                     rate: None,
-                    quota: Some(quota_spec)
+                    quota: Some(quota_spec),
+                    quota_floor: None,
                 },
                 now,
                 20
@@ -1376,7 +1567,8 @@ mod tests {
                 "k",
                 &Policy {
                     rate: Some(rate_spec),
-                    quota: None
+                    quota: None,
+                    quota_floor: None,
                 },
                 now,
                 20
@@ -1515,10 +1707,12 @@ mod tests {
                             Policy {
                                 rate: Some(r),
                                 quota: None,
+                                quota_floor: None,
                             },
                             Policy {
                                 rate: None,
                                 quota: Some(q),
+                                quota_floor: None,
                             },
                         ] {
                             let d = l.check_local(key, &p, t);
@@ -1629,16 +1823,30 @@ mod tests {
     fn malformed_script_replies_are_rejected() {
         assert!(parse_reply(&[]).is_none());
         assert!(parse_reply(&[1, 0, 0]).is_none());
-        assert!(parse_reply(&[0, 1, -5, 0, 0, 0, 0, 0]).is_none());
+        assert!(
+            parse_reply(&[1, 0, 0, 4, 500_000, -1, -1, -1]).is_none(),
+            "the count is missing"
+        );
+        assert!(parse_reply(&[0, 1, -5, 0, 0, 0, 0, 0, -1, 0]).is_none());
         assert_eq!(
-            parse_reply(&[1, 0, 0, 4, 500_000, -1, -1, -1]),
-            Some(Decision::Allowed {
-                rate_remaining: Some(4),
-                rate_reset: Some(Duration::from_millis(500)),
-                quota_remaining: None,
-                quota_reset: None,
-                quota_window: None,
-            })
+            parse_reply(&[1, 0, 0, 4, 500_000, -1, -1, -1, -1, 0]),
+            Some((
+                Decision::Allowed {
+                    rate_remaining: Some(4),
+                    rate_reset: Some(Duration::from_millis(500)),
+                    quota_remaining: None,
+                    quota_reset: None,
+                    quota_window: None,
+                },
+                None
+            ))
+        );
+        assert_eq!(
+            parse_reply(&[1, 0, 0, -1, -1, 7, 1, 86_400_000_000, 19_800, 3]).map(|(_, counted)| counted),
+            Some(Some(QuotaFloor {
+                start_day: 19_800,
+                used: 3
+            }))
         );
     }
 

@@ -8,7 +8,7 @@ use http::{HeaderName, HeaderValue};
 
 use super::limit::{LimitCheck, LimitDecision, Limiter};
 use super::limiter::{self, Decision, Denied, Policy, QuotaSpec, RateSpec};
-use super::snapshot::{PlanLimits, QuotaPeriod};
+use super::snapshot::{PlanLimits, QuotaPeriod, SubscriptionEntry};
 
 pub struct PlanLimiter {
     inner: limiter::Limiter,
@@ -20,8 +20,9 @@ impl PlanLimiter {
     }
 }
 
-fn policy(plan: &PlanLimits) -> Policy {
+fn policy(subscription: &SubscriptionEntry, plan: &PlanLimits) -> Policy {
     Policy {
+        quota_floor: subscription.quota_floor,
         rate: plan.rate.map(|r| RateSpec {
             requests: r.requests,
             per: r.per,
@@ -60,11 +61,12 @@ fn decision(policy: &Policy, d: &Decision) -> LimitDecision {
 }
 
 impl Limiter for PlanLimiter {
-    fn check<'a>(&'a self, subscription_id: &'a str, plan: &'a PlanLimits) -> LimitCheck<'a> {
+    fn check<'a>(&'a self, subscription: &'a SubscriptionEntry, plan: &'a PlanLimits) -> LimitCheck<'a> {
         if plan.rate.is_none() && plan.quota.is_none() {
             return LimitCheck::Ready(LimitDecision::Allowed { headers: Vec::new() });
         }
-        let policy = policy(plan);
+        let policy = policy(subscription, plan);
+        let subscription_id = &*subscription.subscription_id;
         if !self.inner.is_redis() {
             let d = self.inner.check_local(subscription_id, &policy, SystemTime::now());
             return LimitCheck::Ready(decision(&policy, &d));

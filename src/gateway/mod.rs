@@ -455,25 +455,22 @@ impl Gateway {
             if api.state != ApiState::Prototyped {
                 match live.snapshot.subscription(&principal.application_id, &api.id) {
                     None => return self.reject(&ctx, GatewayError::NotSubscribed, None),
-                    Some(s) => {
-                        ctx.subscription = Some(&s.subscription_id);
-                        ctx.plan = Some(&s.plan_id);
-                        if !s.active {
-                            return self.reject(&ctx, GatewayError::SubscriptionInactive, None);
-                        }
-                        subscription = Some(s);
-                    }
+                    Some(s) if !s.active => return self.reject(&ctx, GatewayError::SubscriptionInactive, None),
+                    Some(s) => subscription = Some(s),
                 }
             }
         }
 
-        // Phase: limit.
+        // Phase: limit. A call is metered as the subscription's from here on: the quota counts
+        // exactly the calls the limiter admits, and restarts resume from that count.
         let mut limit_headers = Vec::new();
         if let Some(sub) = subscription {
             let Some(plan) = live.snapshot.plans.get(&*sub.plan_id) else {
                 return self.reject(&ctx, GatewayError::PlanMissing, None);
             };
-            match self.limiter.check(&sub.subscription_id, plan).decide().await {
+            ctx.subscription = Some(&sub.subscription_id);
+            ctx.plan = Some(&sub.plan_id);
+            match self.limiter.check(sub, plan).decide().await {
                 LimitDecision::Allowed { headers } => limit_headers = headers,
                 LimitDecision::Denied {
                     retry_after_secs,

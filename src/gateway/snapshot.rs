@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 
+use super::limiter::QuotaFloor;
+
 /// The snapshot's indexes: foldhash with a per-process random seed (their
 /// keys are digests and server-made ids, not attacker-chosen strings), a
 /// fraction of SipHash's cost per lookup.
@@ -148,6 +150,9 @@ pub struct SubscriptionEntry {
     pub plan_id: Arc<str>,
     /// false = blocked or pending approval.
     pub active: bool,
+    /// Calls of the plan's current quota period metered before this snapshot was made (complete
+    /// snapshots only): the limiter's count starts there, so a restart grants no new allowance.
+    pub quota_floor: Option<QuotaFloor>,
 }
 
 /// What a plan allows. The gateway only passes this to the [`crate::gateway::Limiter`].
@@ -288,6 +293,7 @@ mod tests {
                     subscription_id: Arc::from(format!("sub-{i}")),
                     plan_id: Arc::from("gold"),
                     active: true,
+                    quota_floor: None,
                 },
             );
         }

@@ -4,6 +4,7 @@
 use sqlx::AssertSqlSafe;
 
 use super::apis::API_COLUMNS;
+use super::usage::COUNTS_TOWARD_QUOTA;
 use super::{ApiRow, Store, StoreResult};
 use crate::domain::ids::now_ms;
 
@@ -50,6 +51,16 @@ pub struct RevokedTokenRow {
     pub expires_at: i64,
 }
 
+/// A subscription whose plan has a quota, and its calls so far in the quota's current period
+/// (UTC day or month, from `period_start`, epoch ms) as the metered usage has them: where a
+/// gateway that starts (or whose Redis lost its counts) takes its quota counter up from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaUsedRow {
+    pub subscription_id: String,
+    pub period_start: i64,
+    pub requests: i64,
+}
+
 /// The catalog: deployed APIs with their resources, and every plan's limits.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogRows {
@@ -69,6 +80,8 @@ pub struct DeploymentRows {
     pub keys: Vec<KeyRow>,
     pub subscriptions: Vec<SubscriptionStateRow>,
     pub revoked_tokens: Vec<RevokedTokenRow>,
+    /// Quota use of the live subscriptions (complete reads only).
+    pub quota_used: Vec<QuotaUsedRow>,
 }
 
 /// Revoked tokens stay listed this long after they expire (clock skew between nodes).
@@ -129,6 +142,12 @@ impl Store {
         let keys: Vec<KeyRow> = keys.fetch_all(&mut *tx).await?;
         let subscriptions: Vec<SubscriptionStateRow> = subscriptions.fetch_all(&mut *tx).await?;
         let revoked_tokens: Vec<RevokedTokenRow> = tokens.fetch_all(&mut *tx).await?;
+        // A running gateway's counters are ahead of the store's (usage reaches it later): only a
+        // complete snapshot, which a gateway loads when it starts, carries what was used.
+        let quota_used = match since {
+            Some(_) => Vec::new(),
+            None => quota_used(&mut tx, now).await?,
+        };
         tx.commit().await?;
         Ok(DeploymentRows {
             revision,
@@ -137,6 +156,7 @@ impl Store {
             keys,
             subscriptions,
             revoked_tokens,
+            quota_used,
         })
     }
 }
@@ -146,6 +166,45 @@ const DEPLOYED_STATES: &str = "('PROTOTYPED', 'PUBLISHED', 'BLOCKED', 'DEPRECATE
 
 /// Subscriptions a gateway holds: the active ones, and those it answers 403 for.
 const LIVE_SUBSCRIPTION: &str = "state IN ('ACTIVE', 'BLOCKED', 'PENDING')";
+
+/// Every live subscription's use of its plan's quota in the current period. One pass over the
+/// month's rollups: a day's count is the part from today's start.
+async fn quota_used(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: i64) -> StoreResult<Vec<QuotaUsedRow>> {
+    use crate::domain::plan::{Quota, QuotaPeriod};
+    let (day, month) = (
+        QuotaPeriod::Day.start_containing(now),
+        QuotaPeriod::Month.start_containing(now),
+    );
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT s.id, pl.quota,
+                CAST(COALESCE(SUM(CASE WHEN r.minute >= $2 THEN r.requests ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(r.requests), 0) AS BIGINT)
+           FROM subscriptions s
+           JOIN plans pl ON pl.id = s.plan_id
+           JOIN usage_rollups r ON r.subscription_id = s.id
+          WHERE pl.quota IS NOT NULL AND s.{LIVE_SUBSCRIPTION} AND r.minute >= $1 AND r.{COUNTS_TOWARD_QUOTA}
+          GROUP BY s.id, pl.quota"
+    )))
+    .bind(month.div_euclid(60_000))
+    .bind(day.div_euclid(60_000))
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(subscription_id, quota, today, this_month)| {
+            let quota: Quota = serde_json::from_str(&quota).ok()?;
+            let (period_start, requests) = match quota.period {
+                QuotaPeriod::Day => (day, today),
+                QuotaPeriod::Month => (month, this_month),
+            };
+            Some(QuotaUsedRow {
+                subscription_id,
+                period_start,
+                requests,
+            })
+        })
+        .collect())
+}
 
 async fn catalog_rows(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StoreResult<CatalogRows> {
     let apis: Vec<ApiRow> = sqlx::query_as(AssertSqlSafe(format!(

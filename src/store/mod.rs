@@ -40,8 +40,8 @@ pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use deployment::{
-    CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, REVOKED_TOKEN_GRACE_MS, RevokedTokenRow,
-    SubscriptionStateRow,
+    CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, QuotaUsedRow, REVOKED_TOKEN_GRACE_MS,
+    RevokedTokenRow, SubscriptionStateRow,
 };
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;

@@ -33,11 +33,16 @@ pub struct GatewayNodeRow {
     pub last_seen: i64,
 }
 
+/// The rollups a quota counts: every call of the subscription except those refused by its limits
+/// (a gateway consumes quota only for the calls its limiter admits, and only those carry the
+/// subscription besides the refused ones).
+pub(super) const COUNTS_TOWARD_QUOTA: &str = "status_class <> 'limited'";
+
 /// For the subscriptions in a batch whose plan has a quota: when their calls in the current
 /// quota period (UTC day or month; calls refused by limits not counted) reach it, announce
 /// `quota.reached` once per subscription and period.
 async fn announce_quotas_reached(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[UsageRecord]) -> StoreResult<()> {
-    use crate::domain::plan::{Quota, QuotaPeriod};
+    use crate::domain::plan::Quota;
     let mut subs: Vec<&str> = rows.iter().filter_map(|r| r.subscription_id.as_deref()).collect();
     subs.sort_unstable();
     subs.dedup();
@@ -57,14 +62,11 @@ async fn announce_quotas_reached(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows
         let Ok(quota) = serde_json::from_str::<Quota>(&quota) else {
             continue;
         };
-        let start = match quota.period {
-            QuotaPeriod::Day => now.div_euclid(86_400_000) * 86_400_000,
-            QuotaPeriod::Month => crate::domain::billing::BillingPeriod::Month.containing(now).0,
-        };
-        let calls: i64 = sqlx::query_scalar(
+        let start = quota.period.start_containing(now);
+        let calls: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_rollups
-              WHERE subscription_id = $1 AND minute >= $2 AND status_class <> 'limited'",
-        )
+              WHERE subscription_id = $1 AND minute >= $2 AND {COUNTS_TOWARD_QUOTA}"
+        )))
         .bind(sub)
         .bind(start.div_euclid(60_000))
         .fetch_one(&mut **tx)

@@ -147,7 +147,7 @@ pub async fn access_token(base: &str, id: &str, secret: &str) -> String {
     token["access_token"].as_str().unwrap().to_owned()
 }
 
-async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
+pub async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut req = reqwest::Client::new().get(format!("{gw}{path}"));
     if let Some(k) = key {
         req = req.header("apikey", k);

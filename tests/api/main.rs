@@ -15,5 +15,6 @@ mod openapi;
 mod ops;
 mod process;
 mod publisher;
+mod quota_restarts;
 mod snapshot_changes;
 mod webhooks;

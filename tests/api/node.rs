@@ -189,6 +189,48 @@ async fn two_node_processes_sharing_redis_admit_exactly_the_quota() {
     );
 }
 
+/// A node stopped gracefully hands its usage to the control plane; the node started after it
+/// (no Redis) takes the quota's count from its first snapshot instead of starting from zero.
+#[tokio::test]
+async fn a_restarted_node_goes_on_from_the_metered_quota() {
+    let app = TestApp::spawn().await;
+    let upstream = Upstream::start("n").await;
+    let (org, _, publisher, _) = app.org_with_members("acme").await;
+    let five = crate::gateway::plan(
+        &publisher,
+        &org,
+        json!({"name": "Five", "quota": {"requests": 5, "period": "day"}}),
+    )
+    .await;
+    let api = publish_api(&publisher, &org, "/five", &five, json!([{"url": upstream.url}])).await;
+    let dev = app.developer("five@example.org").await;
+    let (_, key, _) = subscribed_key(&dev, &api, &five).await;
+    let token = operator_token(&app).await;
+    let admitted = |node: String, n| {
+        let key = key.clone();
+        async move { crate::quota_restarts::admitted(&node, "/five/v1/items/1", &key, n, Duration::ZERO).await }
+    };
+
+    let (first, node) = start_node(&app.base, &token, "first", &[]).await;
+    assert_eq!(admitted(node, 3).await, 3);
+    // SIGTERM: the node flushes its usage before it exits.
+    let pid = first.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut first = first;
+    let stopped = Instant::now();
+    while first.0.try_wait().unwrap().is_none() {
+        assert!(stopped.elapsed() < Duration::from_secs(20), "the node did not stop");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (_second, node) = start_node(&app.base, &token, "second", &[]).await;
+    assert_eq!(
+        admitted(node, 10).await,
+        2,
+        "the new node counts on from the 3 calls the first one metered"
+    );
+    assert_eq!(upstream.hits.load(std::sync::atomic::Ordering::SeqCst), 5);
+}
+
 #[tokio::test]
 async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
     let app = TestApp::spawn().await;

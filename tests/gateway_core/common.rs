@@ -351,6 +351,7 @@ pub fn snapshot(revision: i64, apis: Vec<SnapshotApi>) -> Snapshot {
                     subscription_id: Arc::from(format!("sub-{app}-{}", api.id)),
                     plan_id: Arc::from("gold"),
                     active,
+                    quota_floor: None,
                 },
             );
         }
@@ -367,13 +368,13 @@ pub struct TestLimiter {
 }
 
 impl Limiter for TestLimiter {
-    fn check<'a>(&'a self, subscription_id: &'a str, _plan: &'a PlanLimits) -> LimitCheck<'a> {
+    fn check<'a>(&'a self, subscription: &'a SubscriptionEntry, _plan: &'a PlanLimits) -> LimitCheck<'a> {
         self.checks.fetch_add(1, Ordering::Relaxed);
         let header = (
             HeaderName::from_static("ratelimit"),
             HeaderValue::from_static("limit=100, remaining=99"),
         );
-        LimitCheck::Ready(if subscription_id.starts_with("sub-limited-") {
+        LimitCheck::Ready(if subscription.subscription_id.starts_with("sub-limited-") {
             LimitDecision::Denied {
                 retry_after_secs: 7,
                 quota_exceeded: false,
