@@ -15,6 +15,12 @@
 //! the request line alone is longer). Malformed heads — smuggling shapes, an
 //! HTTP/1.1 request without exactly one `Host` — get a problem+json 400 (501
 //! for a transfer coding other than chunked) and the connection closes.
+//!
+//! Draining (a graceful stop): the listener closes at once; a request in
+//! progress is finished and answered with `Connection: close`; a keep-alive
+//! connection between requests stays open for `drain_idle` more, so that a
+//! request its client sent as the stop began is answered (also with
+//! `Connection: close`) instead of meeting a closed socket; then it closes.
 
 use std::io;
 use std::net::SocketAddr;
@@ -48,8 +54,9 @@ pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::
 
 /// Like [`serve`], until `signal` completes. Then it stops accepting, asks
 /// every connection to finish its in-flight request and close (keep-alive
-/// connections close after their current response), and returns once all
-/// have. Bound the wait with a timeout if needed: dropping the returned
+/// connections close after their current response, or after
+/// [`GatewayConfig::drain_idle`](crate::gateway::GatewayConfig) without one),
+/// and returns once all have. Bound the wait with a timeout if needed: dropping the returned
 /// future aborts the remaining connections. Drain [`Gateway::meter`]
 /// afterwards to flush the last usage.
 pub async fn serve_with_shutdown(
@@ -57,7 +64,7 @@ pub async fn serve_with_shutdown(
     listener: tokio::net::TcpListener,
     signal: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(None);
     let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(signal);
     loop {
@@ -81,7 +88,7 @@ pub async fn serve_with_shutdown(
         }
     }
     drop(listener);
-    let _ = stop_tx.send(true);
+    let _ = stop_tx.send(Some(tokio::time::Instant::now() + gw.config.drain_idle));
     while connections.join_next().await.is_some() {}
     Ok(())
 }
@@ -116,7 +123,10 @@ fn own_path(gw: &Gateway, path: &str) -> Option<Response<Body>> {
 }
 
 /// One client connection: requests in order until either side closes.
-async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut stop: watch::Receiver<bool>) {
+/// Set when draining starts: until when a connection between requests waits for one more.
+type Stop = watch::Receiver<Option<tokio::time::Instant>>;
+
+async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut stop: Stop) {
     let _ = stream.set_nodelay(true);
     let stream = Arc::new(stream);
     let mut buf = BytesMut::new();
@@ -209,7 +219,7 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
 
         // Whether the connection can carry another request: the request
         // body must have been read to its end (its buffer comes back).
-        let mut keep = keep_alive && !*stop.borrow();
+        let mut keep = keep_alive && stop.borrow().is_none();
         if let Some(mut rx) = returned {
             match rx.try_recv() {
                 Ok(back) if back.complete => buf = back.buf,
@@ -412,13 +422,8 @@ enum Fill {
 
 /// Reads more of a request head into `buf`: at once if bytes are waiting,
 /// else until they arrive, the header timeout passes or (while no request
-/// has started) the listener stops.
-async fn fill(
-    stream: &TcpStream,
-    buf: &mut BytesMut,
-    mut deadline: Pin<&mut Sleep>,
-    stop: &mut watch::Receiver<bool>,
-) -> Fill {
+/// has started) draining has gone on for `drain_idle`.
+async fn fill(stream: &TcpStream, buf: &mut BytesMut, mut deadline: Pin<&mut Sleep>, stop: &mut Stop) -> Fill {
     if buf.capacity() - buf.len() < 1024 {
         buf.reserve(4096);
     }
@@ -436,7 +441,8 @@ async fn fill(
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             Err(_) => return Fill::Closed,
         }
-        if idle && *stop.borrow() {
+        let drain_until = *stop.borrow();
+        if idle && drain_until.is_some_and(|at| tokio::time::Instant::now() >= at) {
             return Fill::Stopped;
         }
         tokio::select! {
@@ -447,7 +453,13 @@ async fn fill(
                 }
             }
             () = deadline.as_mut() => return Fill::TimedOut,
-            _ = stop.changed(), if idle => return Fill::Stopped,
+            changed = stop.changed(), if idle && drain_until.is_none() => {
+                if changed.is_err() {
+                    return Fill::Stopped;
+                }
+            }
+            () = tokio::time::sleep_until(drain_until.unwrap_or_else(tokio::time::Instant::now)),
+                if idle && drain_until.is_some() => return Fill::Stopped,
         }
     }
 }

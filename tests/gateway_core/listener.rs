@@ -299,3 +299,65 @@ async fn a_body_sent_to_an_own_path_is_not_taken_for_a_request() {
         "the body was not served as a request: {out}"
     );
 }
+
+/// At a graceful stop, a keep-alive connection between requests is not cut: a request its
+/// client sends as the stop begins is answered (with `Connection: close`), then the connection
+/// closes; a connection that sends nothing more is closed after `drain_idle`.
+#[tokio::test]
+async fn draining_answers_a_last_request_on_an_idle_keep_alive_connection() {
+    let up = Upstream::start("up").await;
+    let config = GatewayConfig {
+        drain_idle: Duration::from_millis(500),
+        ..GatewayConfig::default()
+    };
+    let (gw, _) = new_gateway(config);
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(tollgate::gateway::serve_with_shutdown(gw, listener, async move {
+        let _ = stop_rx.await;
+    }));
+
+    // Two keep-alive connections, each after one answered request.
+    let mut busy = TcpStream::connect(addr).await.expect("connect");
+    let mut quiet = TcpStream::connect(addr).await.expect("connect");
+    for s in [&mut busy, &mut quiet] {
+        s.write_all(get("/petstore/v1/pets/1", "").as_bytes())
+            .await
+            .expect("write");
+        let mut head = vec![0; 4096];
+        let n = s.read(&mut head).await.expect("read");
+        let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(!head.contains("connection: close"), "{head}");
+    }
+
+    let stopping = std::time::Instant::now();
+    stop_tx.send(()).expect("signal");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    busy.write_all(get("/petstore/v1/pets/2", "").as_bytes())
+        .await
+        .expect("write");
+    let last = read_to_close(&mut busy, Duration::from_secs(3))
+        .await
+        .to_ascii_lowercase();
+    assert!(
+        last.starts_with("http/1.1 200"),
+        "the last request is answered: {last:?}"
+    );
+    assert!(last.contains("connection: close"), "{last}");
+
+    let rest = read_to_close(&mut quiet, Duration::from_secs(3)).await;
+    assert_eq!(rest, "", "a quiet connection is closed without a word");
+    tokio::time::timeout(Duration::from_secs(3), server)
+        .await
+        .expect("serve returned")
+        .expect("task")
+        .expect("ok");
+    let took = stopping.elapsed();
+    assert!(
+        took >= Duration::from_millis(450) && took < Duration::from_secs(2),
+        "the quiet connection was given drain_idle, no more: {took:?}"
+    );
+}
