@@ -19,6 +19,7 @@ struct Server {
     child: Child,
     log: Arc<Mutex<Vec<String>>>,
     base: String,
+    gateway: String,
 }
 
 impl Server {
@@ -53,13 +54,18 @@ impl Server {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(60);
-        let base = loop {
+        let (base, gateway) = loop {
             let ready = log.lock().unwrap().iter().find_map(|line| {
                 let v: Value = serde_json::from_str(line).ok()?;
-                (v["message"] == "tollgate is ready").then(|| v["control_plane"].as_str().unwrap().to_owned())
+                (v["message"] == "tollgate is ready").then(|| {
+                    (
+                        v["control_plane"].as_str().unwrap().to_owned(),
+                        v["gateway"].as_str().unwrap().to_owned(),
+                    )
+                })
             });
-            if let Some(base) = ready {
-                break base;
+            if let Some(addrs) = ready {
+                break addrs;
             }
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("tollgate exited with {status}: {:?}", log.lock().unwrap());
@@ -71,7 +77,12 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        Server { child, log, base }
+        Server {
+            child,
+            log,
+            base,
+            gateway,
+        }
     }
 
     fn terminate(mut self) -> (std::process::ExitStatus, String) {
@@ -354,4 +365,85 @@ async fn cli_migrate_create_user_and_openapi() {
     let out = Command::new(BIN).arg("openapi").output().unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["paths"]["/api/v1/auth/login"].is_object());
+}
+
+/// Two control-plane processes on one Postgres database, configured by environment variables
+/// alone (the same `TOLLGATE_SECRET_KEY`, no `public_url`): both start, a key created on one is
+/// honoured by the other's gateway within a second, and a token minted by either is accepted
+/// by both gateways and both introspection endpoints.
+#[tokio::test]
+async fn two_replica_processes_configured_by_environment_agree() {
+    let db = TestDb::fresh();
+    if !db.url.starts_with("postgres") {
+        eprintln!(
+            "two_replica_processes_configured_by_environment_agree DID NOT RUN: replicas share a Postgres \
+             database; set TEST_DATABASE_URL (.ci/run does)"
+        );
+        return;
+    }
+    let a = Server::start(&db);
+    let b = Server::start(&db);
+    let on = |server: &Server| crate::helpers::TestApp {
+        base: server.base.clone(),
+        gateway: server.gateway.clone(),
+        running: None,
+        db: db.shared(),
+    };
+    let (app_a, app_b) = (on(&a), on(&b));
+    let upstream = crate::gateway::Upstream::start("replicas").await;
+    let (org, _, publisher, _) = app_a.org_with_members("acme").await;
+    let plan = crate::publisher::first_plan(&publisher, &org).await;
+    let api = crate::gateway::publish_api(&publisher, &org, "/both", &plan, json!([{"url": upstream.url}])).await;
+    let dev = app_b.developer("replicas@example.org").await;
+
+    // The key is created through B; A's gateway honours it within a second.
+    let (app_id, key, _) = crate::gateway::subscribed_key(&dev, &api, &plan).await;
+    let created = Instant::now();
+    loop {
+        let (status, _, body) = crate::gateway::call(&a.gateway, "/both/v1/items/1", Some(&key)).await;
+        if status == 200 {
+            eprintln!("A's gateway honoured B's new key after {:?}", created.elapsed());
+            break;
+        }
+        assert!(
+            created.elapsed() < Duration::from_secs(1),
+            "A's gateway still refuses B's key after 1 s: {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        crate::gateway::call(&b.gateway, "/both/v1/items/1", Some(&key)).await.0,
+        200
+    );
+
+    let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, &app_id).await;
+    let from_a = crate::gateway::access_token(&a.base, &id, &secret).await;
+    let http = reqwest::Client::new();
+    for token in [&from_a, &from_b] {
+        for server in [&a, &b] {
+            let status = http
+                .get(format!("{}/both/v1/items/1", server.gateway))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 200, "gateway {}", server.gateway);
+            let info: Value = http
+                .post(format!("{}/oauth2/introspect", server.base))
+                .basic_auth(&id, Some(&secret))
+                .form(&[("token", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(info["active"], true, "introspected at {}: {info}", server.base);
+        }
+    }
+    for server in [a, b] {
+        let (status, log) = server.terminate();
+        assert!(status.success(), "{log}");
+    }
 }
