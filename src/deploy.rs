@@ -3,20 +3,22 @@
 //! remote nodes about new revisions (SSE), follows other replicas (Postgres LISTEN/NOTIFY, and a
 //! slow poll as a safety net) and flushes metered usage to the store in idempotent batches.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use jsonwebtoken::jwk::Jwk;
 
 use tokio::sync::{Mutex, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Backend, Config};
 use crate::gateway::Gateway;
-use crate::gateway::doc::SnapshotDoc;
+use crate::gateway::protocol::{ApiDoc, KeyDoc, PlanDoc, QuotaUsedDoc, RevokedTokenDoc, SnapshotDoc, SubscriptionDoc};
 use crate::gateway::usage::{PendingBatches, to_records};
 use crate::oauth::manager::KeyManager;
-use crate::store::Store;
+use crate::store::{DeploymentRows, Store};
 
 const NOTIFY_CHANNEL: &str = "tollgate_revision";
 
@@ -92,7 +94,7 @@ impl Deployer {
     async fn document(&self, since: Option<i64>) -> anyhow::Result<SnapshotDoc> {
         let rows = self.store.deployment_rows(since).await?;
         let jwks = self.keys.ring().jwks().keys.clone();
-        SnapshotDoc::from_rows(rows, jwks, self.config.issuer(), self.config.oauth_audience.clone())
+        snapshot_doc(rows, jwks, self.config.issuer(), self.config.oauth_audience.clone())
     }
 
     /// Deploy the store's current revision if the gateway runs an older one: the changes since
@@ -226,4 +228,109 @@ impl Deployer {
             }
         }
     }
+}
+
+/// The node protocol's snapshot document, assembled from the store's rows (complete or a
+/// change) and the key manager's public keys.
+fn snapshot_doc(
+    rows: DeploymentRows,
+    jwt_keys: Vec<Jwk>,
+    issuer: String,
+    audience: String,
+) -> anyhow::Result<SnapshotDoc> {
+    let (apis, plans) = match rows.catalog {
+        Some(catalog) => {
+            let mut resources: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
+            for r in catalog.resources {
+                resources
+                    .entry(r.api_id)
+                    .or_default()
+                    .push((r.method, r.path, r.auth_required != 0));
+            }
+            let mut apis = Vec::with_capacity(catalog.apis.len());
+            for row in catalog.apis {
+                let f = row.fields()?;
+                apis.push(ApiDoc {
+                    resources: resources.remove(&row.id).unwrap_or_default(),
+                    id: row.id,
+                    context: f.context,
+                    version: f.version,
+                    is_default: f.is_default,
+                    state: row.state,
+                    endpoints: f.endpoints,
+                    cors: f.cors,
+                    connect_timeout_ms: f.connect_timeout_ms,
+                    response_timeout_ms: f.response_timeout_ms,
+                    sunset_at: f.sunset_at,
+                    health_check: f.health_check,
+                });
+            }
+            let parse = |s: &Option<String>| -> Option<serde_json::Value> {
+                s.as_deref().and_then(|s| serde_json::from_str(s).ok())
+            };
+            let plans = catalog
+                .plans
+                .into_iter()
+                .map(|p| PlanDoc {
+                    rate_limit: parse(&p.rate_limit).and_then(|v| serde_json::from_value(v).ok()),
+                    quota: parse(&p.quota).and_then(|v| serde_json::from_value(v).ok()),
+                    id: p.id,
+                })
+                .collect();
+            (Some(apis), Some(plans))
+        }
+        None => (None, None),
+    };
+    let mut quota_used: HashMap<String, QuotaUsedDoc> = rows
+        .quota_used
+        .into_iter()
+        .map(|q| {
+            let used = QuotaUsedDoc {
+                period_start: q.period_start,
+                requests: u64::try_from(q.requests).unwrap_or(0),
+            };
+            (q.subscription_id, used)
+        })
+        .collect();
+    Ok(SnapshotDoc {
+        revision: rows.revision,
+        base: rows.since,
+        apis,
+        plans,
+        keys: rows
+            .keys
+            .into_iter()
+            .map(|k| KeyDoc {
+                gone: k.live == 0,
+                id: k.id,
+                application_id: k.application_id,
+                hash: k.key_hash,
+                expires_at: k.expires_at,
+            })
+            .collect(),
+        subscriptions: rows
+            .subscriptions
+            .into_iter()
+            .map(|s| SubscriptionDoc {
+                active: s.state == "ACTIVE",
+                gone: s.live == 0,
+                quota_used: quota_used.remove(&s.id),
+                id: s.id,
+                application_id: s.application_id,
+                api_id: s.api_id,
+                plan_id: s.plan_id,
+            })
+            .collect(),
+        jwt_issuer: issuer,
+        jwt_audience: audience,
+        jwt_keys,
+        revoked_tokens: rows
+            .revoked_tokens
+            .into_iter()
+            .map(|t| RevokedTokenDoc {
+                jti: t.jti,
+                expires_at: t.expires_at,
+            })
+            .collect(),
+    })
 }

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::gateway::Gateway;
-use crate::gateway::doc::{BaseMismatch, SnapshotDoc};
+use crate::gateway::protocol::{BaseMismatch, NodeAck, SnapshotDoc, UsageBatchRequest};
 use crate::gateway::snapshot::Snapshot;
 use crate::gateway::usage::{PendingBatches, to_records};
 
@@ -136,7 +136,10 @@ impl Node {
             self.http
                 .put(format!("{}/api/v1/gateway/nodes/{}", self.base, self.node_id)),
         )
-        .json(&serde_json::json!({"name": self.name, "revision": revision}))
+        .json(&NodeAck {
+            name: self.name.clone(),
+            revision,
+        })
         .timeout(Duration::from_secs(10))
         .send()
         .await?
@@ -180,9 +183,11 @@ impl Node {
             let me = &self;
             pending
                 .deliver(|batch| async move {
-                    let body = serde_json::json!({
-                        "batch_id": batch.batch_id, "node_id": me.node_id, "rows": to_records(&batch.rows),
-                    });
+                    let body = UsageBatchRequest {
+                        rows: to_records(&batch.rows),
+                        batch_id: batch.batch_id,
+                        node_id: me.node_id.clone(),
+                    };
                     me.authed(me.http.post(format!("{}/api/v1/gateway/usage", me.base)))
                         .json(&body)
                         .timeout(Duration::from_secs(10))

@@ -1,8 +1,12 @@
-//! What makes a JWT one of our access tokens (RFC 9068): the media type in its header's `typ`.
-//! Shared by the issuer (`oauth/`) and every verifier (the token endpoints, the gateway).
+//! What makes a JWT one of our access tokens (RFC 9068): the media type in its header's `typ`;
+//! and how long a revoked one stays listed. Shared by the issuer (`oauth/`), the store and every
+//! verifier (the token endpoints, the gateway).
 
 /// The media type of an access token (RFC 9068 §2.1), in the JWT header's `typ`.
 pub const TYP: &str = "at+jwt";
+
+/// Revoked tokens stay listed this long after they expire (clock skew between gateways).
+pub const REVOKED_TOKEN_GRACE_MS: i64 = 60_000;
 
 /// Whether a JWT header's `typ` names an access token: `at+jwt` or `application/at+jwt`, in any
 /// case. A verifier refuses any other (RFC 9068 §4), so that an ID token or another JWT signed

@@ -15,4 +15,5 @@ pub mod policy;
 pub mod pricing;
 pub mod secret;
 pub mod throttle;
+pub mod usage;
 pub mod webhook;

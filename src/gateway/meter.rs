@@ -23,112 +23,7 @@ use std::time::Duration;
 use hashbrown::hash_map::EntryRef;
 use hashbrown::{Equivalent, HashMap};
 
-/// Upper bounds of the latency buckets in microseconds: 20 log-spaced steps
-/// from 0.1 ms to 30 s (ratio ≈ 1.94). Slower requests count in the last one.
-pub const LATENCY_BUCKETS_US: [u64; 20] = [
-    100, 194, 377, 733, 1_423, 2_763, 5_366, 10_420, 20_237, 39_303, 76_330, 148_240, 287_895, 559_119, 1_085_859,
-    2_108_837, 4_095_554, 7_953_938, 15_447_269, 30_000_000,
-];
-
-/// Response status class. 1xx (protocol upgrades) counts as 2xx.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StatusClass {
-    Success = 0,
-    Redirection = 1,
-    ClientError = 2,
-    ServerError = 3,
-    /// Refused by the gateway's rate limit or quota (429 without calling the backend). Kept
-    /// apart from 4xx: such calls are neither billed nor counted against the quota.
-    Limited = 4,
-}
-
-impl StatusClass {
-    /// The four classes of HTTP status codes (what Prometheus metrics count).
-    pub const HTTP: [StatusClass; 4] = [
-        StatusClass::Success,
-        StatusClass::Redirection,
-        StatusClass::ClientError,
-        StatusClass::ServerError,
-    ];
-
-    pub const ALL: [StatusClass; 5] = [
-        StatusClass::Success,
-        StatusClass::Redirection,
-        StatusClass::ClientError,
-        StatusClass::ServerError,
-        StatusClass::Limited,
-    ];
-
-    pub fn of(status: u16) -> StatusClass {
-        match status {
-            300..=399 => StatusClass::Redirection,
-            400..=499 => StatusClass::ClientError,
-            500.. => StatusClass::ServerError,
-            _ => StatusClass::Success,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatusClass::Success => "2xx",
-            StatusClass::Redirection => "3xx",
-            StatusClass::ClientError => "4xx",
-            StatusClass::ServerError => "5xx",
-            StatusClass::Limited => "limited",
-        }
-    }
-}
-
-/// Fixed-bucket latency histogram (bounds in [`LATENCY_BUCKETS_US`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Histogram {
-    pub buckets: [u64; 20],
-    /// Sum of all observations, for the mean.
-    pub sum_us: u64,
-}
-
-impl Histogram {
-    /// The `q` quantile (0..=1) in microseconds, interpolated linearly inside its bucket;
-    /// `None` without observations.
-    pub fn quantile_us(&self, q: f64) -> Option<f64> {
-        let n: u64 = self.buckets.iter().sum();
-        if n == 0 {
-            return None;
-        }
-        let rank = (q.clamp(0.0, 1.0) * n as f64).max(1.0);
-        let mut below = 0u64;
-        for (i, &count) in self.buckets.iter().enumerate() {
-            if count > 0 && (below + count) as f64 >= rank {
-                let lower = if i == 0 { 0 } else { LATENCY_BUCKETS_US[i - 1] } as f64;
-                let upper = LATENCY_BUCKETS_US[i] as f64;
-                return Some(lower + (upper - lower) * ((rank - below as f64) / count as f64));
-            }
-            below += count;
-        }
-        Some(LATENCY_BUCKETS_US[LATENCY_BUCKETS_US.len() - 1] as f64)
-    }
-
-    pub fn observe(&mut self, d: Duration) {
-        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let idx = LATENCY_BUCKETS_US
-            .iter()
-            .position(|&b| us <= b)
-            .unwrap_or(LATENCY_BUCKETS_US.len() - 1);
-        self.buckets[idx] += 1;
-        self.sum_us = self.sum_us.saturating_add(us);
-    }
-
-    pub fn count(&self) -> u64 {
-        self.buckets.iter().sum()
-    }
-
-    pub fn merge(&mut self, other: &Histogram) {
-        for (a, b) in self.buckets.iter_mut().zip(other.buckets.iter()) {
-            *a += b;
-        }
-        self.sum_us = self.sum_us.saturating_add(other.sum_us);
-    }
-}
+pub use crate::domain::usage::{Histogram, StatusClass};
 
 /// The identity of one usage row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -400,21 +295,6 @@ pub fn random_u64() -> u64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn quantiles_interpolate_inside_buckets() {
-        let mut h = Histogram::default();
-        assert_eq!(h.quantile_us(0.5), None);
-        for _ in 0..100 {
-            h.observe(Duration::from_micros(150)); // bucket (100, 194]
-        }
-        let p50 = h.quantile_us(0.5).unwrap();
-        assert!((100.0..=194.0).contains(&p50), "{p50}");
-        h.observe(Duration::from_millis(50)); // one slow call: (39_303, 76_330]
-        let p99 = h.quantile_us(0.99).unwrap();
-        assert!(p99 <= 194.0, "the 99th of 101 is still fast: {p99}");
-        let max = h.quantile_us(1.0).unwrap();
-        assert!((39_303.0..=76_330.0).contains(&max), "{max}");
-    }
     use std::sync::atomic::AtomicBool;
 
     fn usage<'a>(api: &'a str, sub: Option<&'a str>, status: u16, minute: i64) -> Usage<'a> {

@@ -22,7 +22,6 @@
 pub mod authn;
 pub mod balancer;
 pub mod cors;
-pub mod doc;
 pub mod error;
 pub mod fields;
 pub mod forward;
@@ -33,6 +32,7 @@ pub mod limits;
 pub mod meter;
 mod metrics;
 mod probe;
+pub mod protocol;
 pub mod router;
 mod server;
 pub mod snapshot;

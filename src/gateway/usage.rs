@@ -4,10 +4,8 @@
 
 use std::future::Future;
 
-use serde::{Deserialize, Serialize};
-
-use super::meter::{Histogram, UsageBatch, UsageRow};
-use crate::store::UsageRecord;
+use super::meter::{UsageBatch, UsageRow};
+use crate::domain::usage::{StoredHistogram, UsageRecord};
 
 /// Batches waiting for delivery.
 #[derive(Debug, Default)]
@@ -50,38 +48,7 @@ impl PendingBatches {
     }
 }
 
-/// A histogram as stored: bucket counts (bucket bounds fixed in `meter`) and the sum.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct StoredHistogram {
-    pub buckets: Vec<u64>,
-    pub sum_us: u64,
-}
-
-impl From<&Histogram> for StoredHistogram {
-    fn from(h: &Histogram) -> Self {
-        StoredHistogram {
-            buckets: h.buckets.to_vec(),
-            sum_us: h.sum_us,
-        }
-    }
-}
-
-impl StoredHistogram {
-    /// Back to a histogram (unknown extra buckets are folded into the last one).
-    pub fn to_histogram(&self) -> Histogram {
-        let mut h = Histogram {
-            sum_us: self.sum_us,
-            ..Histogram::default()
-        };
-        let last = h.buckets.len() - 1;
-        for (i, &count) in self.buckets.iter().enumerate() {
-            h.buckets[i.min(last)] += count;
-        }
-        h
-    }
-}
-
-/// Rows as the store keeps them.
+/// Rows as reported to the control plane and kept by the store.
 pub fn to_records(rows: &[UsageRow]) -> Vec<UsageRecord> {
     rows.iter()
         .map(|r| UsageRecord {

@@ -18,9 +18,8 @@ use super::billing::ScopeParams;
 use super::extract::{ApiQuery, Limit};
 use crate::app::AppState;
 use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::usage::{Histogram, StoredHistogram};
 use crate::error::{ApiError, Problem};
-use crate::gateway::meter::Histogram;
-use crate::gateway::usage::StoredHistogram;
 use crate::store::{UsageFact, UsageQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {

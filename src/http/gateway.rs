@@ -22,7 +22,7 @@ use crate::app::AppState;
 use crate::domain::ids::to_datetime;
 use crate::domain::policy::GlobalPermission;
 use crate::error::{ApiError, Problem};
-use crate::store::UsageRecord;
+use crate::gateway::protocol::{NodeAck, UsageBatchRequest, UsageBatchResponse};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -178,15 +178,6 @@ pub async fn stream_gateway_revisions(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "edge-1", "revision": 42}))]
-pub struct NodeAck {
-    pub name: String,
-    /// The revision the node now serves.
-    pub revision: i64,
-}
-
 /// A node reports the revision it applied.
 #[utoipa::path(put, path = "/gateway/nodes/{node_id}", tag = "gateway",
     security(("bearer" = [])),
@@ -207,24 +198,6 @@ pub async fn update_gateway_node(
     }
     app.store.touch_gateway_node(&node_id, &ack.name, ack.revision).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"batch_id": "7f3a9c21-17", "node_id": "node-0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "rows": [{"api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "minute": 29414476, "status_class": "2xx", "requests": 120, "bytes_in": 0, "bytes_out": 7200, "latency_total": "{\"buckets\":[0,3,117],\"sum_us\":41000}", "latency_upstream": "{\"buckets\":[0,5,115],\"sum_us\":30000}"}]}))]
-pub struct UsageBatchRequest {
-    /// Unique per batch; a retried batch is ignored.
-    pub batch_id: String,
-    pub node_id: String,
-    #[schema(value_type = Vec<Object>)]
-    pub rows: Vec<UsageRecord>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"accepted": true}))]
-pub struct UsageBatchResponse {
-    /// false when the batch had been received before (nothing added).
-    pub accepted: bool,
 }
 
 /// A node's metered usage, in an idempotent batch.

@@ -6,6 +6,7 @@ use sqlx::AssertSqlSafe;
 use super::apis::API_COLUMNS;
 use super::usage::COUNTS_TOWARD_QUOTA;
 use super::{ApiRow, Store, StoreResult};
+use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
 use crate::domain::ids::now_ms;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -83,9 +84,6 @@ pub struct DeploymentRows {
     /// Quota use of the live subscriptions (complete reads only).
     pub quota_used: Vec<QuotaUsedRow>,
 }
-
-/// Revoked tokens stay listed this long after they expire (clock skew between nodes).
-pub const REVOKED_TOKEN_GRACE_MS: i64 = 60_000;
 
 impl Store {
     /// The rows for a snapshot: all of them, or those changed after revision `since`.

@@ -40,8 +40,8 @@ pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use deployment::{
-    CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, QuotaUsedRow, REVOKED_TOKEN_GRACE_MS,
-    RevokedTokenRow, SubscriptionStateRow,
+    CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, QuotaUsedRow, RevokedTokenRow,
+    SubscriptionStateRow,
 };
 pub use documents::{DocumentFields, DocumentFile, DocumentRow};
 pub use orgs::OrgRow;
@@ -50,7 +50,7 @@ pub use sessions::{NewSession, SessionRow};
 pub use signing::{NewSigningKey, SigningKeyRow};
 pub use subscriptions::{SubscriptionFilter, SubscriptionRow, state as subscription_state};
 pub use tokens::TokenRow;
-pub use usage::{GatewayNodeRow, UsageRecord};
+pub use usage::GatewayNodeRow;
 pub use users::{MemberRow, NewUser, UserRow};
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookFields,

@@ -4,25 +4,7 @@ use sqlx::AssertSqlSafe;
 
 use super::{Store, StoreResult};
 use crate::domain::ids::{new_id, now_ms};
-
-/// One rollup row as reported by a gateway.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct UsageRecord {
-    pub api_id: String,
-    pub subscription_id: Option<String>,
-    /// The subscription's plan when the calls were admitted.
-    #[serde(default)]
-    pub plan_id: Option<String>,
-    pub minute: i64,
-    pub status_class: String,
-    pub requests: i64,
-    pub bytes_in: i64,
-    pub bytes_out: i64,
-    /// JSON of the latency histogram (bucket counts), gateway time.
-    pub latency_total: String,
-    /// JSON of the latency histogram, upstream time.
-    pub latency_upstream: String,
-}
+use crate::domain::usage::UsageRecord;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct GatewayNodeRow {

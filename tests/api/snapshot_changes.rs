@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tollgate::gateway::doc::SnapshotDoc;
+use tollgate::gateway::protocol::SnapshotDoc;
 use tollgate::gateway::snapshot::Snapshot;
 
 use crate::gateway::{client_credentials, plan, publish_api, subscribed_key};

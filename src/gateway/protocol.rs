@@ -1,5 +1,7 @@
-//! The snapshot's wire form: what the control plane sends to gateway nodes (JSON), and the one
-//! conversion into the in-memory [`Snapshot`] both the embedded gateway and remote nodes use.
+//! The node protocol: what the control plane and a gateway node say to each other, declared
+//! once for both ends — the snapshot document (complete or a change) with the one conversion
+//! into the in-memory [`Snapshot`] that the embedded gateway and remote nodes both use, the
+//! node's acknowledgement of the revision it applied, and its usage batches.
 //!
 //! A document is complete, or a change to the snapshot of its `base` revision: the catalog
 //! (APIs and plans) only if it changed, and the keys, subscriptions and revoked tokens written
@@ -20,10 +22,11 @@ use super::snapshot::{
     ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
     Resource, Snapshot, SnapshotApi, SubscriptionEntry,
 };
+use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
 use crate::domain::api;
 use crate::domain::ids::now_ms;
 use crate::domain::plan::{self, RatePeriod};
-use crate::store::{DeploymentRows, REVOKED_TOKEN_GRACE_MS};
+use crate::domain::usage::UsageRecord;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SnapshotDoc {
@@ -119,110 +122,6 @@ pub struct BaseMismatch {
 }
 
 impl SnapshotDoc {
-    /// Assemble from the store's rows (complete or a change) and the key manager's public keys.
-    pub fn from_rows(
-        rows: DeploymentRows,
-        jwt_keys: Vec<Jwk>,
-        issuer: String,
-        audience: String,
-    ) -> anyhow::Result<Self> {
-        let (apis, plans) = match rows.catalog {
-            Some(catalog) => {
-                let mut resources: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
-                for r in catalog.resources {
-                    resources
-                        .entry(r.api_id)
-                        .or_default()
-                        .push((r.method, r.path, r.auth_required != 0));
-                }
-                let mut apis = Vec::with_capacity(catalog.apis.len());
-                for row in catalog.apis {
-                    let f = row.fields()?;
-                    apis.push(ApiDoc {
-                        resources: resources.remove(&row.id).unwrap_or_default(),
-                        id: row.id,
-                        context: f.context,
-                        version: f.version,
-                        is_default: f.is_default,
-                        state: row.state,
-                        endpoints: f.endpoints,
-                        cors: f.cors,
-                        connect_timeout_ms: f.connect_timeout_ms,
-                        response_timeout_ms: f.response_timeout_ms,
-                        sunset_at: f.sunset_at,
-                        health_check: f.health_check,
-                    });
-                }
-                let parse = |s: &Option<String>| -> Option<serde_json::Value> {
-                    s.as_deref().and_then(|s| serde_json::from_str(s).ok())
-                };
-                let plans = catalog
-                    .plans
-                    .into_iter()
-                    .map(|p| PlanDoc {
-                        rate_limit: parse(&p.rate_limit).and_then(|v| serde_json::from_value(v).ok()),
-                        quota: parse(&p.quota).and_then(|v| serde_json::from_value(v).ok()),
-                        id: p.id,
-                    })
-                    .collect();
-                (Some(apis), Some(plans))
-            }
-            None => (None, None),
-        };
-        let mut quota_used: HashMap<String, QuotaUsedDoc> = rows
-            .quota_used
-            .into_iter()
-            .map(|q| {
-                let used = QuotaUsedDoc {
-                    period_start: q.period_start,
-                    requests: u64::try_from(q.requests).unwrap_or(0),
-                };
-                (q.subscription_id, used)
-            })
-            .collect();
-        Ok(SnapshotDoc {
-            revision: rows.revision,
-            base: rows.since,
-            apis,
-            plans,
-            keys: rows
-                .keys
-                .into_iter()
-                .map(|k| KeyDoc {
-                    gone: k.live == 0,
-                    id: k.id,
-                    application_id: k.application_id,
-                    hash: k.key_hash,
-                    expires_at: k.expires_at,
-                })
-                .collect(),
-            subscriptions: rows
-                .subscriptions
-                .into_iter()
-                .map(|s| SubscriptionDoc {
-                    active: s.state == "ACTIVE",
-                    gone: s.live == 0,
-                    quota_used: quota_used.remove(&s.id),
-                    id: s.id,
-                    application_id: s.application_id,
-                    api_id: s.api_id,
-                    plan_id: s.plan_id,
-                })
-                .collect(),
-            jwt_issuer: issuer,
-            jwt_audience: audience,
-            jwt_keys,
-            revoked_tokens: rows
-                .revoked_tokens
-                .into_iter()
-                .map(|t| RevokedTokenDoc {
-                    jti: t.jti,
-                    expires_at: t.expires_at,
-                })
-                .collect(),
-        })
-    }
-
     /// The snapshot this document describes: itself if complete, else `running` with the
     /// changes applied. A change to another revision than `running`'s is a [`BaseMismatch`].
     /// Keys past their expiry and revoked tokens past theirs (and the grace) are left out.
@@ -440,4 +339,34 @@ impl Interner {
         self.ids.insert(Arc::clone(&id));
         id
     }
+}
+
+/// A node reports the revision it applied (`PUT /api/v1/gateway/nodes/{node_id}`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "edge-1", "revision": 42}))]
+pub struct NodeAck {
+    pub name: String,
+    /// The revision the node now serves.
+    pub revision: i64,
+}
+
+/// A node's metered usage, in an idempotent batch (`POST /api/v1/gateway/usage`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"batch_id": "7f3a9c21-17", "node_id": "node-0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "rows": [{"api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "minute": 29414476, "status_class": "2xx", "requests": 120, "bytes_in": 0, "bytes_out": 7200, "latency_total": "{\"buckets\":[0,3,117],\"sum_us\":41000}", "latency_upstream": "{\"buckets\":[0,5,115],\"sum_us\":30000}"}]}))]
+pub struct UsageBatchRequest {
+    /// Unique per batch; a retried batch is ignored.
+    pub batch_id: String,
+    pub node_id: String,
+    #[schema(value_type = Vec<Object>)]
+    pub rows: Vec<UsageRecord>,
+}
+
+/// The control plane's answer to a usage batch.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"accepted": true}))]
+pub struct UsageBatchResponse {
+    /// false when the batch had been received before (nothing added).
+    pub accepted: bool,
 }
