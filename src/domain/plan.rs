@@ -34,7 +34,9 @@ impl RateLimit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// A quota's calendar period, always in UTC: midnight to midnight, or the 1st of a month to the
+/// 1st of the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QuotaPeriod {
     Day,
@@ -54,7 +56,7 @@ impl QuotaPeriod {
 }
 
 /// A number of requests per calendar day or month (UTC).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"requests": 100000, "period": "month"}))]
 pub struct Quota {

@@ -43,6 +43,8 @@ use hashbrown::HashTable;
 use hashbrown::hash_table::Entry as TableEntry;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+pub use crate::domain::plan::{Quota, QuotaPeriod};
+
 // ---------------------------------------------------------------------------
 // Public policy and decision types
 // ---------------------------------------------------------------------------
@@ -63,22 +65,6 @@ impl RateSpec {
     pub const fn new(requests: u32, per: Duration, burst: u32) -> Self {
         Self { requests, per, burst }
     }
-}
-
-/// Calendar period of a quota, always in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QuotaPeriod {
-    /// 00:00:00 UTC to the next 00:00:00 UTC.
-    Day,
-    /// The 1st of the month 00:00 UTC to the 1st of the next month 00:00 UTC.
-    Month,
-}
-
-/// At most `limit` admitted requests per calendar `period`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct QuotaSpec {
-    pub limit: u64,
-    pub period: QuotaPeriod,
 }
 
 /// Calls already counted against a quota elsewhere: `used` calls in the period
@@ -109,7 +95,7 @@ impl QuotaFloor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Policy {
     pub rate: Option<RateSpec>,
-    pub quota: Option<QuotaSpec>,
+    pub quota: Option<Quota>,
     /// Calls of the current quota period counted before this limiter's own
     /// count (see [`QuotaFloor`]).
     pub quota_floor: Option<QuotaFloor>,
@@ -266,7 +252,7 @@ pub fn rate_limit_headers(policy: &Policy, decision: &Decision) -> Vec<(&'static
         let (remaining, reset, window) = decision.quota_info();
         let window = window.map_or_else(|| nominal_period(quota.period), ceil_secs);
         let sep = if policy_field.is_empty() { "" } else { ", " };
-        let _ = write!(policy_field, "{sep}\"quota\";q={};w={window}", quota.limit);
+        let _ = write!(policy_field, "{sep}\"quota\";q={};w={window}", quota.requests);
         let _ = write!(
             state_field,
             "{sep}\"quota\";r={};t={}",
@@ -657,7 +643,12 @@ fn decide_local(state: &mut KeyState, policy: &Policy, now: u64) -> Decision {
         let q = &mut state.quota;
         q.roll(spec.period, now, policy.quota_floor);
         let (start, end) = (q.start(), q.end());
-        (spec.limit, q.used, end.saturating_sub(now), end.saturating_sub(start))
+        (
+            spec.requests,
+            q.used,
+            end.saturating_sub(now),
+            end.saturating_sub(start),
+        )
     });
 
     let quota_ok = quota.is_none_or(|(limit, used, ..)| used < limit);
@@ -982,7 +973,7 @@ impl RedisBackend {
             (p.interval, p.tolerance)
         });
         let (limit, kind) = policy.quota.as_ref().map_or((-1, 0), |q| {
-            let limit = i64::try_from(q.limit.min(LUA_CAP)).unwrap_or(i64::MAX);
+            let limit = i64::try_from(q.requests.min(LUA_CAP)).unwrap_or(i64::MAX);
             (limit, period_code(q.period))
         });
         let mut invocation = self.script.prepare_invoke();
@@ -1257,12 +1248,15 @@ mod tests {
     fn quota(limit: u64, period: QuotaPeriod) -> Policy {
         Policy {
             rate: None,
-            quota: Some(QuotaSpec { limit, period }),
+            quota: Some(Quota {
+                requests: limit,
+                period,
+            }),
             quota_floor: None,
         }
     }
 
-    fn both(rate_spec: RateSpec, quota_spec: QuotaSpec) -> Policy {
+    fn both(rate_spec: RateSpec, quota_spec: Quota) -> Policy {
         Policy {
             rate: Some(rate_spec),
             quota: Some(quota_spec),
@@ -1496,8 +1490,8 @@ mod tests {
     fn rate_denial_consumes_no_quota() {
         let l = Limiter::local();
         let hour = Duration::from_secs(3600);
-        let quota_spec = QuotaSpec {
-            limit: 10,
+        let quota_spec = Quota {
+            requests: 10,
             period: QuotaPeriod::Day,
         };
         let p = both(RateSpec::new(1, hour, 3), quota_spec);
@@ -1539,8 +1533,8 @@ mod tests {
         let rate_spec = RateSpec::new(1, Duration::from_secs(3600), 10);
         let p = both(
             rate_spec,
-            QuotaSpec {
-                limit: 5,
+            Quota {
+                requests: 5,
                 period: QuotaPeriod::Day,
             },
         );
@@ -1583,8 +1577,8 @@ mod tests {
         // Rate refills in 2 h but the day ends in 1 h: wait for the rate.
         let p = both(
             RateSpec::new(1, Duration::from_secs(7200), 1),
-            QuotaSpec {
-                limit: 1,
+            Quota {
+                requests: 1,
                 period: QuotaPeriod::Day,
             },
         );
@@ -1606,8 +1600,8 @@ mod tests {
         let l = Limiter::local();
         let p = both(
             RateSpec::new(10, Duration::from_secs(1), 10),
-            QuotaSpec {
-                limit: 50,
+            Quota {
+                requests: 50,
                 period: QuotaPeriod::Day,
             },
         );
@@ -1689,12 +1683,12 @@ mod tests {
             RateSpec::new(u32::MAX, huge, 1),
         ];
         let quotas = [
-            QuotaSpec {
-                limit: 0,
+            Quota {
+                requests: 0,
                 period: QuotaPeriod::Day,
             },
-            QuotaSpec {
-                limit: u64::MAX,
+            Quota {
+                requests: u64::MAX,
                 period: QuotaPeriod::Month,
             },
         ];

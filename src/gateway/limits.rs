@@ -7,8 +7,8 @@ use std::time::SystemTime;
 use http::{HeaderName, HeaderValue};
 
 use super::limit::{LimitCheck, LimitDecision, Limiter};
-use super::limiter::{self, Decision, Denied, Policy, QuotaSpec, RateSpec};
-use super::snapshot::{PlanLimits, QuotaPeriod, SubscriptionEntry};
+use super::limiter::{self, Decision, Denied, Policy};
+use super::snapshot::{PlanLimits, SubscriptionEntry};
 
 pub struct PlanLimiter {
     inner: limiter::Limiter,
@@ -20,21 +20,11 @@ impl PlanLimiter {
     }
 }
 
+/// The plan's compiled policy with the subscription's quota floor.
 fn policy(subscription: &SubscriptionEntry, plan: &PlanLimits) -> Policy {
     Policy {
         quota_floor: subscription.quota_floor,
-        rate: plan.rate.map(|r| RateSpec {
-            requests: r.requests,
-            per: r.per,
-            burst: r.burst,
-        }),
-        quota: plan.quota.map(|q| QuotaSpec {
-            limit: q.limit,
-            period: match q.period {
-                QuotaPeriod::Day => limiter::QuotaPeriod::Day,
-                QuotaPeriod::Month => limiter::QuotaPeriod::Month,
-            },
-        }),
+        ..plan.policy
     }
 }
 
@@ -62,7 +52,7 @@ fn decision(policy: &Policy, d: &Decision) -> LimitDecision {
 
 impl Limiter for PlanLimiter {
     fn check<'a>(&'a self, subscription: &'a SubscriptionEntry, plan: &'a PlanLimits) -> LimitCheck<'a> {
-        if plan.rate.is_none() && plan.quota.is_none() {
+        if plan.policy.rate.is_none() && plan.policy.quota.is_none() {
             return LimitCheck::Ready(LimitDecision::Allowed { headers: Vec::new() });
         }
         let policy = policy(subscription, plan);

@@ -62,8 +62,8 @@ pub use crate::gateway::meter::{Meter, StatusClass, UsageBatch, UsageCounters, U
 pub use crate::gateway::router::{Resolution, RouteIssue, RouteTable};
 pub use crate::gateway::server::{serve, serve_with_shutdown};
 pub use crate::gateway::snapshot::{
-    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
-    Resource, Snapshot, SnapshotApi, SubscriptionEntry,
+    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Resource, Snapshot, SnapshotApi,
+    SubscriptionEntry,
 };
 
 use crate::gateway::cors::CorsPolicy;

@@ -17,10 +17,10 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
 use serde::{Deserialize, Serialize};
 
-use super::limiter::QuotaFloor;
+use super::limiter::{Policy, QuotaFloor, RateSpec};
 use super::snapshot::{
-    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Quota, QuotaPeriod, RateLimit,
-    Resource, Snapshot, SnapshotApi, SubscriptionEntry,
+    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Resource, Snapshot, SnapshotApi,
+    SubscriptionEntry,
 };
 use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
 use crate::domain::api;
@@ -291,23 +291,21 @@ impl ApiDoc {
 impl PlanDoc {
     fn to_limits(&self, ids: &mut Interner) -> (Arc<str>, PlanLimits) {
         let id = ids.get(&self.id);
+        let rate = self.rate_limit.as_ref().map(|r| {
+            let per = match r.period {
+                RatePeriod::Second => Duration::from_secs(1),
+                RatePeriod::Minute => Duration::from_secs(60),
+            };
+            RateSpec::new(r.requests, per, r.effective_burst())
+        });
+        let policy = Policy {
+            rate,
+            quota: self.quota,
+            quota_floor: None,
+        };
         let limits = PlanLimits {
             plan_id: Arc::clone(&id),
-            rate: self.rate_limit.as_ref().map(|r| RateLimit {
-                requests: r.requests,
-                per: match r.period {
-                    RatePeriod::Second => Duration::from_secs(1),
-                    RatePeriod::Minute => Duration::from_secs(60),
-                },
-                burst: r.effective_burst(),
-            }),
-            quota: self.quota.as_ref().map(|q| Quota {
-                limit: q.requests,
-                period: match q.period {
-                    plan::QuotaPeriod::Day => QuotaPeriod::Day,
-                    plan::QuotaPeriod::Month => QuotaPeriod::Month,
-                },
-            }),
+            policy,
         };
         (id, limits)
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 
-use super::limiter::QuotaFloor;
+use super::limiter::{Policy, QuotaFloor};
 
 /// The snapshot's indexes: foldhash with a per-process random seed (their
 /// keys are digests and server-made ids, not attacker-chosen strings), a
@@ -155,33 +155,12 @@ pub struct SubscriptionEntry {
     pub quota_floor: Option<QuotaFloor>,
 }
 
-/// What a plan allows. The gateway only passes this to the [`crate::gateway::Limiter`].
+/// What a plan allows, compiled once when the snapshot is built: the limiter's policy (GCRA
+/// interval and burst, quota), which a request only completes with its subscription's floor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlanLimits {
     pub plan_id: Arc<str>,
-    pub rate: Option<RateLimit>,
-    pub quota: Option<Quota>,
-}
-
-/// A smooth rate: `requests` per `per`, up to `burst` back to back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RateLimit {
-    pub requests: u32,
-    pub per: Duration,
-    pub burst: u32,
-}
-
-/// At most `limit` requests per calendar `period` (UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Quota {
-    pub limit: u64,
-    pub period: QuotaPeriod,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QuotaPeriod {
-    Day,
-    Month,
+    pub policy: Policy,
 }
 
 /// Local verification of the JWT access tokens Tollgate issues.

@@ -339,8 +339,7 @@ pub fn snapshot(revision: i64, apis: Vec<SnapshotApi>) -> Snapshot {
         Arc::from("gold"),
         PlanLimits {
             plan_id: Arc::from("gold"),
-            rate: None,
-            quota: None,
+            policy: Default::default(),
         },
     );
     for api in apis {
