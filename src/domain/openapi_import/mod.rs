@@ -35,12 +35,13 @@
 //!
 //! The module is split along the importer's stages: `bounded` parses with
 //! limits, `yaml_scan` guards libyaml against deep flow nesting, `analyze`
-//! reads the OpenAPI semantics and `pointer` handles JSON pointers and
-//! `$ref`s.
+//! reads the OpenAPI semantics, `pointer` handles JSON pointers and `$ref`s,
+//! and `to_api` maps an imported document onto the fields of an API.
 
 mod analyze;
 mod bounded;
 mod pointer;
+mod to_api;
 mod yaml_scan;
 
 use std::collections::HashMap;
@@ -52,6 +53,7 @@ use super::api::{self, Resource};
 use analyze::Analyzer;
 use bounded::{Format, parse};
 use pointer::path_key_pointer;
+pub(crate) use to_api::{context_from_title, imported_endpoints, name_from_title, version_from_info};
 
 /// HTTP status used for documents that cannot be parsed at all.
 pub const STATUS_BAD_REQUEST: u16 = 400;
