@@ -19,8 +19,8 @@ use crate::app::AppState;
 use crate::domain::FieldError;
 use crate::domain::account::Role;
 use crate::domain::api::{
-    self, Cors, Endpoint, HealthCheck, RESERVED_CONTEXTS, Resource, Visibility, normalize_tags, parse_context,
-    parse_version, requires_auth,
+    self, Cors, Endpoint, HealthCheck, Resource, Visibility, normalize_tags, parse_context, parse_version,
+    requires_auth,
 };
 use crate::domain::ids::to_datetime;
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
@@ -938,93 +938,6 @@ async fn parse_document(app: &AppState, bytes: Bytes) -> Result<ImportedSpec, Ap
     })
 }
 
-/// Endpoints from `?endpoints=` or, failing that, from the document's servers.
-fn imported_endpoints(
-    params: &ImportParams,
-    spec: &ImportedSpec,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Endpoint>, ApiError> {
-    if let Some(list) = params.endpoints.as_deref().filter(|s| !s.trim().is_empty()) {
-        let mut out = Vec::new();
-        for (i, url) in list.split(',').enumerate() {
-            let url =
-                api::parse_endpoint_url(url).map_err(|m| ApiError::invalid_field(&format!("/endpoints/{i}"), m))?;
-            out.push(Endpoint { url, weight: 1 });
-        }
-        return Ok(out);
-    }
-    let mut out = Vec::new();
-    for server in &spec.servers {
-        match api::parse_endpoint_url(server) {
-            Ok(url) if out.len() < api::MAX_ENDPOINTS && !out.iter().any(|e: &Endpoint| e.url == url) => {
-                out.push(Endpoint { url, weight: 1 })
-            }
-            Ok(_) => {}
-            Err(m) => warnings.push(format!("server {server} is not usable as an endpoint: {m}")),
-        }
-    }
-    if out.is_empty() {
-        warnings.push("no endpoint: add one before publishing".into());
-    }
-    Ok(out)
-}
-
-/// `"Swagger Petstore"` → `/swagger-petstore`.
-fn context_from_title(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
-    let slug = slug.trim_end_matches('-');
-    match slug {
-        "" => "/api".to_owned(),
-        // A title such as "Metrics" must not claim a path the gateway answers itself.
-        reserved if RESERVED_CONTEXTS.contains(&reserved) => format!("/{reserved}-api"),
-        slug => format!("/{slug}"),
-    }
-}
-
-/// `"Pet\nStore"` → `Pet Store`: an API name has no control characters, a title may (YAML block
-/// scalars keep their line breaks).
-fn name_from_title(title: &str) -> String {
-    title
-        .split(char::is_control)
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `"1.0 (beta)"` → `1.0-beta`: a version the gateway can route.
-fn version_from_info(raw: &str, warnings: &mut Vec<String>) -> String {
-    if let Ok(v) = parse_version(raw) {
-        return v;
-    }
-    let mut v = String::new();
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-            v.push(c);
-        } else if !v.ends_with('-') {
-            v.push('-');
-        }
-    }
-    let v: String = v
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .chars()
-        .take(32)
-        .collect();
-    let v = if v.is_empty() { "1".to_owned() } else { v };
-    warnings.push(format!(
-        "info.version {raw:?} is not a routable version; using {v:?} (override with ?version=)"
-    ));
-    v
-}
-
 /// Create an API from an OpenAPI 2.0, 3.0 or 3.1 document (JSON or YAML), sent raw or as the
 /// `file` field of a multipart form. Resources come from its operations, endpoints from its
 /// servers (or `endpoints`), name, version and description from `info`. The document is kept
@@ -1054,19 +967,23 @@ pub async fn import_api(
     let params = upload.params;
     let mut warnings = spec.warnings.clone();
     let resources = openapi_import::resources(&spec.operations, &mut warnings).map_err(ApiError::invalid)?;
-    let endpoints = imported_endpoints(&params, &spec, &mut warnings)?;
+    let endpoints = openapi_import::imported_endpoints(params.endpoints.as_deref(), &spec, &mut warnings)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
     let name: String = params
         .name
         .clone()
-        .unwrap_or_else(|| name_from_title(&spec.title))
+        .unwrap_or_else(|| openapi_import::name_from_title(&spec.title))
         .chars()
         .take(200)
         .collect();
     let mut f = ApiFields {
-        context: params.context.clone().unwrap_or_else(|| context_from_title(&name)),
+        context: params
+            .context
+            .clone()
+            .unwrap_or_else(|| openapi_import::context_from_title(&name)),
         version: match &params.version {
             Some(v) => v.clone(),
-            None => version_from_info(&spec.version, &mut warnings),
+            None => openapi_import::version_from_info(&spec.version, &mut warnings),
         },
         name,
         description: spec
@@ -1144,7 +1061,8 @@ pub async fn update_openapi(
     let mut f = api.fields()?;
     f.is_default = false;
     if upload.params.update_endpoints || upload.params.endpoints.is_some() {
-        f.endpoints = imported_endpoints(&upload.params, &spec, &mut warnings)?;
+        f.endpoints = openapi_import::imported_endpoints(upload.params.endpoints.as_deref(), &spec, &mut warnings)
+            .map_err(|e| ApiError::invalid(vec![e]))?;
     }
     // The resources were checked above, with errors pointing into the document.
     validate(&app, &api.org_id, &mut f, None, None).await?;
@@ -1209,25 +1127,4 @@ pub async fn find_openapi(
         &spec.content_type,
         spec.body,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn derived_contexts_and_versions() {
-        assert_eq!(context_from_title("Swagger Petstore"), "/swagger-petstore");
-        assert_eq!(context_from_title("  Kubernetes!! "), "/kubernetes");
-        assert_eq!(context_from_title("日本"), "/api");
-        assert_eq!(context_from_title("Metrics"), "/metrics-api");
-        assert_eq!(context_from_title("Metrics API"), "/metrics-api");
-        assert_eq!(name_from_title(" Pet\r\n Store\t(v2)\n"), "Pet Store (v2)");
-        let mut w = Vec::new();
-        assert_eq!(version_from_info("1.0.0", &mut w), "1.0.0");
-        assert!(w.is_empty());
-        assert_eq!(version_from_info("1.0 (beta)", &mut w), "1.0-beta");
-        assert_eq!(w.len(), 1);
-        assert_eq!(version_from_info("!!!", &mut w), "1");
-    }
 }

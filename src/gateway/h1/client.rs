@@ -1,48 +1,24 @@
-//! The upstream hop's HTTP/1.1 client codec.
-//!
-//! A proxy needs far less of HTTP/1.1 than a general client: one request at
-//! a time per connection, a head written in one `write`, a response head
-//! parsed in place with `httparse` (header values are slices of one shared
-//! buffer, not copies), and a body read straight off the socket by its
-//! framing (RFC 9112 §6.3). No connection task, channel or per-request timer:
-//! the request's own task drives the socket. This replaced
-//! `hyper::client::conn::http1`, which cost about a fifth of the gateway's
-//! instructions per request.
-//!
-//! What it refuses rather than guesses: heads over [`MAX_HEAD`] bytes or
-//! [`MAX_HEADERS`] fields, conflicting `Content-Length` values, malformed
-//! chunk sizes or chunk terminators, and bodies that end before their
-//! declared length. Each is an [`io::ErrorKind::InvalidData`] error and the
-//! connection is not reused.
+//! The client side: one keep-alive connection to an upstream, the request
+//! body sent after its head, and the response head parsed in place, with its
+//! framing and its hop-by-hop fields taken out.
 
 use std::io;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
-use bytes::{Buf, Bytes, BytesMut};
-use http::{HeaderMap, Method, StatusCode, Version};
+use bytes::{Bytes, BytesMut};
+use http::{Method, StatusCode, Version};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use super::{
+    ChunkState, Framing, MAX_HEAD, MAX_HEADERS, chunk, content_length, invalid, parse_length, poll_body, write_field,
+};
 use crate::gateway::fields::{Fields, is, span};
 
-/// Largest response head accepted (status line and header fields).
-pub const MAX_HEAD: usize = 64 * 1024;
-/// Most header fields accepted in a response head.
-pub const MAX_HEADERS: usize = 100;
-/// Longest chunk-size line (with extensions) and largest trailer section.
-const MAX_CHUNK_LINE: usize = 4096;
-const MAX_TRAILERS: usize = 16 * 1024;
-/// Read buffer growth; bodies stream through in pieces of at most this much
-/// beyond what one read already returned.
-const READ_RESERVE: usize = 16 * 1024;
 /// A pooled connection keeps a read buffer up to this size.
 const KEEP_BUFFER: usize = 32 * 1024;
-
-fn invalid(msg: &'static str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg)
-}
 
 /// How the request body is framed on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,22 +29,6 @@ pub enum RequestFraming {
     Length(u64),
     /// Unknown length: re-framed as chunked.
     Chunked,
-}
-
-/// How the response body ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Framing {
-    /// This many bytes remain (0: the body has ended).
-    Length(u64),
-    Chunked(ChunkState),
-    /// Until the upstream closes the connection.
-    UntilClose,
-}
-
-impl Framing {
-    pub fn is_done(&self) -> bool {
-        matches!(self, Framing::Length(0))
-    }
 }
 
 /// A parsed response head.
@@ -274,77 +234,6 @@ impl Connection {
     }
 }
 
-/// The next piece of a message body framed by `framing`, out of `buf` and
-/// then whatever `fill` reads into it; `None` once the body has ended
-/// (`framing` is then `Length(0)`). Shared by both sides: upstream response
-/// bodies and client request bodies.
-pub fn poll_body(
-    buf: &mut BytesMut,
-    framing: &mut Framing,
-    cx: &mut Context<'_>,
-    mut fill: impl FnMut(&mut Context<'_>, &mut BytesMut) -> Poll<io::Result<usize>>,
-) -> Poll<io::Result<Option<Bytes>>> {
-    loop {
-        match framing {
-            Framing::Length(0) => return Poll::Ready(Ok(None)),
-            Framing::Length(rest) => {
-                if !buf.is_empty() {
-                    let n = usize::try_from(*rest).map_or(buf.len(), |r| r.min(buf.len()));
-                    *rest -= n as u64;
-                    return Poll::Ready(Ok(Some(buf.split_to(n).freeze())));
-                }
-            }
-            Framing::Chunked(state) => match state.decode(buf)? {
-                Decoded::Data(data) => return Poll::Ready(Ok(Some(data))),
-                Decoded::End => {
-                    *framing = Framing::Length(0);
-                    return Poll::Ready(Ok(None));
-                }
-                Decoded::NeedMore => {}
-            },
-            Framing::UntilClose => {
-                if !buf.is_empty() {
-                    return Poll::Ready(Ok(Some(buf.split().freeze())));
-                }
-            }
-        }
-        if buf.capacity() - buf.len() < 1024 {
-            buf.reserve(READ_RESERVE);
-        }
-        let n = ready!(fill(cx, buf))?;
-        if n == 0 {
-            if *framing == Framing::UntilClose {
-                *framing = Framing::Length(0);
-                return Poll::Ready(Ok(None));
-            }
-            return Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed in the middle of the body",
-            )));
-        }
-    }
-}
-
-/// `{size:x}\r\n` into `out`; returns its length.
-fn write_chunk_size(size: usize, out: &mut [u8; 18]) -> usize {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digits = (usize::BITS - size.leading_zeros()).div_ceil(4).max(1) as usize;
-    for i in 0..digits {
-        out[digits - 1 - i] = HEX[(size >> (4 * i)) & 0xf];
-    }
-    out[digits] = b'\r';
-    out[digits + 1] = b'\n';
-    digits + 2
-}
-
-/// One header field line.
-pub fn write_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
-    out.extend_from_slice(name);
-    out.extend_from_slice(b": ");
-    out.extend_from_slice(value);
-    out.extend_from_slice(b"\r\n");
-}
-
 /// The framing field of a request head (a `Content-Length` the client sent
 /// is passed on with the other fields).
 pub fn write_framing(out: &mut Vec<u8>, method: &Method, framing: RequestFraming) {
@@ -523,387 +412,6 @@ impl WireFacts {
     }
 }
 
-/// A `Content-Length` value: digits only, no sign, no overflow.
-fn parse_length(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &b| {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-    })
-}
-
-// ---------------------------------------------------------------------------
-// The server side: request heads in, response heads out
-// ---------------------------------------------------------------------------
-
-/// A client's request head, parsed.
-#[derive(Debug)]
-pub struct RequestHead {
-    pub method: Method,
-    pub uri: http::Uri,
-    pub version: Version,
-    pub fields: Fields,
-    /// How the request body is framed (`Length(0)`: none).
-    pub body: Framing,
-    /// The client wants the connection kept open after the response.
-    pub keep_alive: bool,
-    /// `Expect: 100-continue` with a body to come.
-    pub expects_continue: bool,
-}
-
-/// Why a request head was refused; the connection closes after the answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestError {
-    /// Malformed (400), with the reason.
-    Malformed(&'static str),
-    /// Over [`MAX_HEAD`] bytes or [`MAX_HEADERS`] fields (431).
-    TooLarge,
-    /// The request line alone is over [`MAX_HEAD`] bytes (414).
-    UriTooLong,
-    /// A protocol other than HTTP/1.x (400).
-    Version,
-    /// A transfer coding other than chunked (501).
-    UnknownCoding,
-}
-
-/// Parses one request head off the front of `buf`; `Ok(None)` when more
-/// bytes are needed. Refuses what request smuggling is made of: both
-/// `Content-Length` and `Transfer-Encoding`, conflicting lengths, a coding
-/// list not ending in `chunked`; and, in HTTP/1.1, a request without exactly
-/// one `Host` (RFC 9112 §3.2). A minor version above 1 (`HTTP/1.2`) is read
-/// as HTTP/1.1, the highest this server speaks (RFC 9112 §2.3).
-pub fn parse_request_head(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
-    match parse_request_head_once(buf) {
-        Err(RequestError::Version) if read_later_minor_as_1_1(buf) => parse_request_head_once(buf),
-        result => result,
-    }
-}
-
-fn parse_request_head_once(buf: &mut BytesMut) -> Result<Option<RequestHead>, RequestError> {
-    let mut slots = [const { MaybeUninit::uninit() }; MAX_HEADERS];
-    let mut parsed = httparse::Request::new(&mut []);
-    let len = match parsed.parse_with_uninit_headers(buf, &mut slots) {
-        Ok(httparse::Status::Complete(len)) => len,
-        Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => {
-            let line_ended = buf.windows(2).any(|w| w == b"\r\n");
-            return Err(if line_ended {
-                RequestError::TooLarge
-            } else {
-                RequestError::UriTooLong
-            });
-        }
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => return Err(RequestError::TooLarge),
-        Err(httparse::Error::Version) => return Err(RequestError::Version),
-        Err(_) => {
-            return Err(RequestError::Malformed(
-                "The request line or a header field is malformed.",
-            ));
-        }
-    };
-    if len > MAX_HEAD {
-        return Err(RequestError::TooLarge);
-    }
-    let version = match parsed.version {
-        Some(0) => Version::HTTP_10,
-        _ => Version::HTTP_11,
-    };
-    let method = Method::from_bytes(parsed.method.unwrap_or_default().as_bytes())
-        .map_err(|_| RequestError::Malformed("The request method is malformed."))?;
-    let base = buf.as_ptr() as usize;
-    let path = parsed.path.unwrap_or_default();
-    let path_range = (
-        path.as_ptr() as usize - base,
-        path.as_ptr() as usize - base + path.len(),
-    );
-    let mut spans = Vec::with_capacity(parsed.headers.len());
-    let mut hosts = 0;
-    let mut length = None;
-    let mut chunked = None;
-    let (mut close, mut keep_alive, mut expects_continue) = (false, false, false);
-    for h in parsed.headers.iter() {
-        spans.push(span(base, h.name.as_bytes(), h.value));
-        let name = h.name.as_bytes();
-        if name.eq_ignore_ascii_case(b"content-length") {
-            for part in h.value.split(|&b| b == b',') {
-                let n = parse_length(part.trim_ascii())
-                    .ok_or(RequestError::Malformed("Content-Length is not a number."))?;
-                if length.is_some_and(|l| l != n) {
-                    return Err(RequestError::Malformed("Content-Length values disagree."));
-                }
-                length = Some(n);
-            }
-        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            let last = h.value.rsplit(|&b| b == b',').next().unwrap_or_default();
-            chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
-        } else if name.eq_ignore_ascii_case(b"connection") {
-            for token in h.value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
-                close |= token.eq_ignore_ascii_case(b"close");
-                keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
-            }
-        } else if name.eq_ignore_ascii_case(b"expect") {
-            expects_continue = h.value.trim_ascii().eq_ignore_ascii_case(b"100-continue");
-        } else if name.eq_ignore_ascii_case(b"host") {
-            hosts += 1;
-        }
-    }
-    if hosts > 1 || (hosts == 0 && version == Version::HTTP_11) {
-        return Err(RequestError::Malformed(
-            "An HTTP/1.1 request carries exactly one Host field.",
-        ));
-    }
-    let body = match (chunked, length) {
-        (Some(_), Some(_)) => {
-            return Err(RequestError::Malformed(
-                "Content-Length and Transfer-Encoding together are refused.",
-            ));
-        }
-        (Some(true), None) if version == Version::HTTP_11 => Framing::Chunked(ChunkState::Size),
-        (Some(_), None) => return Err(RequestError::UnknownCoding),
-        (None, Some(n)) => Framing::Length(n),
-        (None, None) => Framing::Length(0),
-    };
-    let head = buf.split_to(len).freeze();
-    let uri = http::Uri::from_maybe_shared(head.slice(path_range.0..path_range.1))
-        .map_err(|_| RequestError::Malformed("The request target is not a valid URI."))?;
-    let keep_alive = match version {
-        Version::HTTP_10 => keep_alive && !close,
-        _ => !close,
-    };
-    Ok(Some(RequestHead {
-        method,
-        uri,
-        version,
-        fields: Fields::new(head, spans),
-        expects_continue: expects_continue && !body.is_done(),
-        body,
-        keep_alive,
-    }))
-}
-
-/// Rewrites the request line's `HTTP/1.x` (x from 2 to 9) to `HTTP/1.1` in
-/// place, when the line is complete and ends so; whether it did.
-fn read_later_minor_as_1_1(buf: &mut BytesMut) -> bool {
-    let Some(at) = buf
-        .windows(2)
-        .position(|w| w == b"\r\n")
-        .and_then(|end| end.checked_sub(8))
-    else {
-        return false;
-    };
-    if buf[at..at + 7] == *b"HTTP/1." && matches!(buf[at + 7], b'2'..=b'9') {
-        buf[at + 7] = b'1';
-        true
-    } else {
-        false
-    }
-}
-
-/// How a response body goes to the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseFraming {
-    /// No body at all (HEAD, 1xx, 204, 304): fields are sent as given.
-    None,
-    /// This many bytes; `Content-Length` added if missing.
-    Length(u64),
-    Chunked,
-    /// Until the connection closes (HTTP/1.0 clients, unknown length).
-    UntilClose,
-}
-
-/// The status line and fields of a response: the upstream's fields as
-/// they arrived, then the gateway's own (`ours`). A field the gateway sets
-/// replaces the upstream's of the same name, except `Vary`, whose values
-/// add up. Framing and connection fields are the writer's (except on a
-/// `101`, whose `Connection: upgrade` stays); `date` is added when the
-/// response has none.
-pub fn write_response_head(
-    out: &mut Vec<u8>,
-    status: StatusCode,
-    upstream: &Fields,
-    ours: &HeaderMap,
-    framing: ResponseFraming,
-    connection: Option<&[u8]>,
-    date: &[u8],
-) {
-    out.extend_from_slice(b"HTTP/1.1 ");
-    out.extend_from_slice(status.as_str().as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(status.canonical_reason().unwrap_or("").as_bytes());
-    out.extend_from_slice(b"\r\n");
-    let switching = status == StatusCode::SWITCHING_PROTOCOLS;
-    let mut has_length = false;
-    let mut has_date = false;
-    let mut passes = |name: &[u8]| {
-        if is(name, "transfer-encoding") || (!switching && is(name, "connection")) {
-            return false;
-        }
-        if is(name, "content-length") {
-            if !matches!(framing, ResponseFraming::None | ResponseFraming::Length(_)) {
-                return false;
-            }
-            has_length = true;
-        }
-        has_date |= is(name, "date");
-        true
-    };
-    upstream.write_lines(out, |name| !replaced(name, ours) && passes(name));
-    for (name, value) in ours {
-        if passes(name.as_str().as_bytes()) {
-            write_field(out, name.as_str().as_bytes(), value.as_bytes());
-        }
-    }
-    if !has_date {
-        write_field(out, b"date", date);
-    }
-    match framing {
-        ResponseFraming::Length(n) if !has_length => {
-            let mut digits = itoa::Buffer::new();
-            write_field(out, b"content-length", digits.format(n).as_bytes());
-        }
-        ResponseFraming::Chunked => write_field(out, b"transfer-encoding", b"chunked"),
-        _ => {}
-    }
-    if let Some(c) = connection {
-        write_field(out, b"connection", c);
-    }
-    out.extend_from_slice(b"\r\n");
-}
-
-/// Whether the gateway's own fields replace an upstream field `name`: they
-/// set it, and it is not `Vary` (whose values add up).
-pub fn replaced(name: &[u8], ours: &HeaderMap) -> bool {
-    !ours.is_empty() && !is(name, "vary") && ours.keys().any(|k| is(name, k.as_str()))
-}
-
-/// One chunk of a chunked body, `{size:x}\r\n{data}\r\n`, as a buffer for
-/// one vectored write (the size line goes into `size`: nothing allocated).
-pub fn chunk<'a>(size: &'a mut [u8; 18], data: &'a [u8]) -> impl Buf + 'a {
-    let n = write_chunk_size(data.len(), size);
-    (&size[..n]).chain(data).chain(&b"\r\n"[..])
-}
-
-/// Where a chunked body's decoder stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChunkState {
-    /// Expecting a chunk-size line.
-    Size,
-    /// Inside a chunk: this many data bytes remain.
-    Data(u64),
-    /// After a chunk's data: expecting CRLF.
-    DataEnd,
-    /// After the last chunk: trailer fields (skipped) until an empty line;
-    /// the count is trailer bytes seen so far.
-    Trailers(usize),
-}
-
-enum Decoded {
-    Data(Bytes),
-    End,
-    NeedMore,
-}
-
-impl ChunkState {
-    fn decode(&mut self, buf: &mut BytesMut) -> io::Result<Decoded> {
-        loop {
-            match self {
-                ChunkState::Size => {
-                    let Some(end) = find_crlf(buf) else {
-                        if buf.len() > MAX_CHUNK_LINE {
-                            return Err(invalid("chunk-size line too long"));
-                        }
-                        return Ok(Decoded::NeedMore);
-                    };
-                    let size = parse_chunk_size(&buf[..end])?;
-                    let _ = buf.split_to(end + 2);
-                    *self = if size == 0 {
-                        ChunkState::Trailers(0)
-                    } else {
-                        ChunkState::Data(size)
-                    };
-                }
-                ChunkState::Data(rest) => {
-                    if buf.is_empty() {
-                        return Ok(Decoded::NeedMore);
-                    }
-                    let n = usize::try_from(*rest).map_or(buf.len(), |r| r.min(buf.len()));
-                    *rest -= n as u64;
-                    if *rest == 0 {
-                        *self = ChunkState::DataEnd;
-                    }
-                    return Ok(Decoded::Data(buf.split_to(n).freeze()));
-                }
-                ChunkState::DataEnd => {
-                    if buf.len() < 2 {
-                        return Ok(Decoded::NeedMore);
-                    }
-                    if &buf[..2] != b"\r\n" {
-                        return Err(invalid("chunk not followed by CRLF"));
-                    }
-                    let _ = buf.split_to(2);
-                    *self = ChunkState::Size;
-                }
-                ChunkState::Trailers(seen) => {
-                    let Some(end) = find_crlf(buf) else {
-                        if *seen + buf.len() > MAX_TRAILERS {
-                            return Err(invalid("trailer section too large"));
-                        }
-                        return Ok(Decoded::NeedMore);
-                    };
-                    let _ = buf.split_to(end + 2);
-                    if end == 0 {
-                        return Ok(Decoded::End);
-                    }
-                    *seen += end + 2;
-                    if *seen > MAX_TRAILERS {
-                        return Err(invalid("trailer section too large"));
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn find_crlf(buf: &[u8]) -> Option<usize> {
-    buf.windows(2).position(|w| w == b"\r\n")
-}
-
-/// `1a;ext=1` → 26. Hex digits only (at most 16), optional whitespace and
-/// extensions after them.
-fn parse_chunk_size(line: &[u8]) -> io::Result<u64> {
-    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    if digits == 0 || digits > 16 {
-        return Err(invalid("bad chunk size"));
-    }
-    let rest = &line[digits..];
-    let rest_ok = rest.is_empty() || matches!(rest.iter().find(|b| !matches!(b, b' ' | b'\t')), None | Some(b';'));
-    if !rest_ok {
-        return Err(invalid("bad chunk size"));
-    }
-    let mut size = 0u64;
-    for &b in &line[..digits] {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => b - b'A' + 10,
-        };
-        size = (size << 4) | u64::from(d);
-    }
-    Ok(size)
-}
-
-/// The declared body length of a message, if any (a list of equal values
-/// was already reduced to one by the parser's checks).
-pub fn content_length(fields: &Fields) -> Option<u64> {
-    let value = fields.get("content-length")?;
-    let first = value.split(|&b| b == b',').next().unwrap_or_default();
-    parse_length(first.trim_ascii())
-}
-
 /// How a request body goes out, from its fields and what the body knows.
 pub fn request_framing(fields: &Fields, body_is_empty: bool) -> RequestFraming {
     if let Some(length) = content_length(fields) {
@@ -916,49 +424,15 @@ pub fn request_framing(fields: &Fields, body_is_empty: bool) -> RequestFraming {
     }
 }
 
-/// Writes `data` into a fresh buffer as a chunked body (tests).
-#[cfg(test)]
-fn chunked(pieces: &[&[u8]]) -> BytesMut {
-    use bytes::BufMut;
-    let mut out = BytesMut::new();
-    for p in pieces {
-        let mut size = [0u8; 18];
-        let n = write_chunk_size(p.len(), &mut size);
-        out.put_slice(&size[..n]);
-        out.put_slice(p);
-        out.put_slice(b"\r\n");
-    }
-    out.put_slice(b"0\r\n\r\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::h1::{ResponseFraming, write_response_head};
+    use http::HeaderMap;
 
     fn head(raw: &str, method: &Method) -> io::Result<Option<ResponseHead>> {
         let mut buf = BytesMut::from(raw.as_bytes());
         parse_head(&mut buf, method)
-    }
-
-    fn decode_all(state: &mut ChunkState, buf: &mut BytesMut) -> io::Result<(Vec<u8>, bool)> {
-        let mut out = Vec::new();
-        loop {
-            match state.decode(buf)? {
-                Decoded::Data(d) => out.extend_from_slice(&d),
-                Decoded::End => return Ok((out, true)),
-                Decoded::NeedMore => return Ok((out, false)),
-            }
-        }
-    }
-
-    #[test]
-    fn chunk_sizes_encode_as_lowercase_hex() {
-        for size in [0usize, 1, 9, 10, 15, 16, 255, 4096, 0xdead_beef, usize::MAX] {
-            let mut out = [0u8; 18];
-            let n = write_chunk_size(size, &mut out);
-            assert_eq!(&out[..n], format!("{size:x}\r\n").as_bytes());
-        }
     }
 
     #[test]
@@ -1133,58 +607,6 @@ mod tests {
         }
         let many: String = (0..=MAX_HEADERS).map(|i| format!("x-{i}: 1\r\n")).collect();
         assert!(head(&format!("HTTP/1.1 200 OK\r\n{many}\r\n"), &Method::GET).is_err());
-    }
-
-    #[test]
-    fn chunked_bodies_decode_across_any_split() {
-        let body = chunked(&[b"hello ", b"chunked ", b"world"]);
-        for split in 0..body.len() {
-            let mut state = ChunkState::Size;
-            let mut buf = BytesMut::from(&body[..split]);
-            let (mut out, done) = decode_all(&mut state, &mut buf).expect("first part");
-            assert!(!done || split == body.len());
-            buf.extend_from_slice(&body[split..]);
-            let (rest, done) = decode_all(&mut state, &mut buf).expect("second part");
-            out.extend_from_slice(&rest);
-            assert!(done, "split at {split}");
-            assert_eq!(out, b"hello chunked world");
-            assert!(buf.is_empty());
-        }
-    }
-
-    #[test]
-    fn chunk_extensions_and_trailers_are_skipped() {
-        let mut state = ChunkState::Size;
-        let mut buf = BytesMut::from(&b"5;name=value\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT"[..]);
-        let (out, done) = decode_all(&mut state, &mut buf).expect("valid");
-        assert!(done);
-        assert_eq!(out, b"hello");
-        assert_eq!(&buf[..], b"NEXT", "bytes after the body stay for the caller");
-    }
-
-    #[test]
-    fn hostile_chunked_bodies_fail() {
-        for bad in [
-            &b"x\r\n"[..],
-            b"5\r\nhelloXX",
-            b"11111111111111111\r\n",
-            b"5 x\r\nhello\r\n",
-            b"-5\r\n",
-        ] {
-            let mut state = ChunkState::Size;
-            let mut buf = BytesMut::from(bad);
-            assert!(decode_all(&mut state, &mut buf).is_err(), "{bad:?}");
-        }
-        let mut state = ChunkState::Size;
-        let mut buf = BytesMut::from(&vec![b'1'; MAX_CHUNK_LINE + 1][..]);
-        assert!(decode_all(&mut state, &mut buf).is_err(), "endless size line");
-        let mut state = ChunkState::Size;
-        let mut trailers = b"0\r\n".to_vec();
-        while trailers.len() <= MAX_TRAILERS + 100 {
-            trailers.extend_from_slice(b"x-t: 1\r\n");
-        }
-        let mut buf = BytesMut::from(&trailers[..]);
-        assert!(decode_all(&mut state, &mut buf).is_err(), "endless trailers");
     }
 
     #[test]
