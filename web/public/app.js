@@ -22,6 +22,8 @@ function Nav() {
     <ul>
       ${item('/', 'nav.home')}
       ${r.publisher ? item('/publisher/apis', 'nav.apis') : null}
+      ${r.publisher ? item('/publisher/plans', 'nav.plans') : null}
+      ${r.publisher ? item('/publisher/subscriptions', 'nav.subscriptions') : null}
     </ul>
   </nav>`;
 }

@@ -20,6 +20,11 @@ export const ROUTES = [
   { pattern: '/publisher/apis/import', load: () => import('./pages/publisher/import.js'), title: 'page.import' },
   { pattern: '/publisher/apis/:id', load: () => import('./pages/publisher/api-overview.js'), title: 'page.api' },
   { pattern: '/publisher/apis/:id/resources', load: () => import('./pages/publisher/api-resources.js'), title: 'page.api_resources' },
+  { pattern: '/publisher/apis/:id/endpoints', load: () => import('./pages/publisher/api-endpoints.js'), title: 'page.api_endpoints' },
+  { pattern: '/publisher/apis/:id/lifecycle', load: () => import('./pages/publisher/api-lifecycle.js'), title: 'page.api_lifecycle' },
+  { pattern: '/publisher/apis/:id/documents', load: () => import('./pages/publisher/api-documents.js'), title: 'page.api_documents' },
+  { pattern: '/publisher/plans', load: () => import('./pages/publisher/plans.js'), title: 'page.plans' },
+  { pattern: '/publisher/subscriptions', load: () => import('./pages/publisher/subscriptions.js'), title: 'page.subscriptions' },
 ];
 
 /**

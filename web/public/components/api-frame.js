@@ -13,6 +13,9 @@ import { client, send } from '../api.js';
 const TABS = [
   ['', 'api.tab_overview'],
   ['/resources', 'api.tab_resources'],
+  ['/endpoints', 'api.tab_endpoints'],
+  ['/lifecycle', 'api.tab_lifecycle'],
+  ['/documents', 'api.tab_documents'],
 ];
 
 /**

@@ -8,9 +8,12 @@ import { ErrorSummary, Field } from '../../components/form.js';
 import { describeError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { formatDateTime, t } from '../../i18n.js';
-import { ApiProblem, client, isStale, send } from '../../api.js';
+import { ApiProblem, client, get, isStale, send } from '../../api.js';
+import { membership } from '../../session.js';
 
 /** @typedef {import('../../../types/api').components['schemas']['Visibility']} Visibility */
+
+/** @typedef {import('../../../types/api').components['schemas']['PlanResponse']} Plan */
 
 /** @type {Visibility[]} */
 const VISIBILITIES = ['public', 'organization', 'roles'];
@@ -21,6 +24,36 @@ export default function ApiOverview({ params }) {
   const [form, setForm] = useState({ name: '', description: '', tags: '', visibility: /** @type {Visibility} */ ('public') });
   const [saveError, setSaveError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
+
+  const [plans, setPlans] = useState(/** @type {Plan[]} */ ([]));
+  const [offered, setOffered] = useState(/** @type {string[]} */ ([]));
+  const org = membership.value?.org_id || '';
+  useEffect(() => {
+    get(client.GET('/api/v1/orgs/{org_id}/plans', { params: { path: { org_id: org }, query: { limit: 200 } } })).then(
+      (data) => setPlans(data.items),
+      () => setPlans([]),
+    );
+  }, [org]);
+  useEffect(() => {
+    if (api) setOffered(api.plan_ids);
+  }, [api]);
+
+  /** Saves the plans offered (If-Match, like every edit here). */
+  const savePlans = async () => {
+    if (!api) return;
+    setSaveError(null);
+    try {
+      const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
+        params: { path: { api_id: api.id } },
+        headers: etag ? { 'If-Match': etag } : {},
+        body: { plan_ids: offered },
+      }));
+      replace(data, next);
+      toast(t('api.saved'));
+    } catch (e) {
+      setSaveError(e);
+    }
+  };
 
   useEffect(() => {
     if (api) setForm({ name: api.name, description: api.description, tags: api.tags.join(', '), visibility: api.visibility });
@@ -86,7 +119,18 @@ export default function ApiOverview({ params }) {
             </select>`}
           <//>
           <button type="submit" class="primary" disabled=${busy}>${t('api.save')}</button>
-        </form>`
+        </form>
+        <h2 id="plans-offered">${t('api.plans_offered')}</h2>
+        ${plans.length
+          ? html`<fieldset aria-labelledby="plans-offered">
+              ${plans.map((p) => html`<div class="field check">
+                <input id=${`plan-${p.id}`} type="checkbox" checked=${offered.includes(p.id)}
+                  onChange=${(/** @type {Event} */ e) => setOffered(/** @type {HTMLInputElement} */ (e.currentTarget).checked ? [...offered, p.id] : offered.filter((x) => x !== p.id))} />
+                <label for=${`plan-${p.id}`}>${p.name}</label>
+              </div>`)}
+              <button type="button" onClick=${savePlans}>${t('api.save_plans')}</button>
+            </fieldset>`
+          : html`<p>${t('api.no_plans')} <a href="/publisher/plans">${t('api.create_plan')}</a></p>`}`
       : null}
   <//>`;
 }

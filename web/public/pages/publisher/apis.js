@@ -25,7 +25,6 @@ export default function Apis({ query }) {
   const paging = useCursor();
   const [page, setPage] = useState(/** @type {{ items: ApiSummary[], next_cursor?: string | null } | null} */ (null));
   const [error, setError] = useState(/** @type {unknown} */ (null));
-  const [loading, setLoading] = useState(true);
 
   // The search box asks the server once typing pauses.
   useEffect(() => {
@@ -38,10 +37,15 @@ export default function Apis({ query }) {
     return () => clearTimeout(timer);
   }, [q]);
 
+  // What the page shows is loading until the answer for exactly these filters and this cursor
+  // is in (derived while rendering, so no frame shows old rows as current).
+  const key = JSON.stringify([org, search, state, tag, paging.cursor]);
+  const [loadedKey, setLoadedKey] = useState('');
+  const loading = loadedKey !== key;
+
   useEffect(() => {
     let live = true;
     setError(null);
-    setLoading(true);
     const params = new URLSearchParams();
     if (search) params.set('q', search);
     if (state) params.set('state', state);
@@ -56,13 +60,14 @@ export default function Apis({ query }) {
       (data) => {
         if (!live) return;
         setPage(data);
+        setLoadedKey(key);
         // The first render of the list, for scripts/bench.mjs (Navigation Timing + this mark).
         if (!performance.getEntriesByName('tollgate:apis-rendered').length) {
           requestAnimationFrame(() => performance.mark('tollgate:apis-rendered'));
         }
       },
       (e) => live && setError(e),
-    ).finally(() => live && setLoading(false));
+    );
     return () => {
       live = false;
     };
