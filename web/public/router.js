@@ -23,6 +23,7 @@ export const ROUTES = [
   { pattern: '/publisher/apis/:id/endpoints', load: () => import('./pages/publisher/api-endpoints.js'), title: 'page.api_endpoints' },
   { pattern: '/publisher/apis/:id/lifecycle', load: () => import('./pages/publisher/api-lifecycle.js'), title: 'page.api_lifecycle' },
   { pattern: '/publisher/apis/:id/documents', load: () => import('./pages/publisher/api-documents.js'), title: 'page.api_documents' },
+  { pattern: '/publisher/apis/:id/analytics', load: () => import('./pages/publisher/api-analytics.js'), title: 'page.api_analytics' },
   { pattern: '/publisher/plans', load: () => import('./pages/publisher/plans.js'), title: 'page.plans' },
   { pattern: '/publisher/subscriptions', load: () => import('./pages/publisher/subscriptions.js'), title: 'page.subscriptions' },
 ];

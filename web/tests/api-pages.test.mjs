@@ -252,3 +252,65 @@ test('a publisher approves a pending subscription from the inbox', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the analytics page draws its charts from real traffic sent through the gateway', async () => {
+  const backend = await new Promise((resolve) => {
+    const s = createServer((req, res) => {
+      res.statusCode = req.url?.includes('boom') ? 500 : 200;
+      res.end('{}');
+    });
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const port = /** @type {any} */ (backend).address().port;
+    const plan = await admin.expect(201, 'POST', `/api/v1/orgs/${org}/plans`, { name: 'Metered' });
+    const api = await admin.expect(201, 'POST', `/api/v1/orgs/${org}/apis`, {
+      name: 'Traffic', context: '/traffic', version: '1.0.0', endpoints: [{ url: `http://127.0.0.1:${port}/` }],
+      resources: [{ method: 'GET', path: '/ok' }, { method: 'GET', path: '/boom' }],
+    });
+    await admin.expect(200, 'PATCH', `/api/v1/apis/${api.id}`, { plan_ids: [plan.id] });
+    await admin.expect(200, 'POST', `/api/v1/apis/${api.id}/lifecycle`, { action: 'publish' });
+    const dev = new Rest(server.base);
+    await dev.expect(201, 'POST', '/api/v1/auth/signup', { email: 'caller@portal.test', password: 'caller passphrase long', display_name: 'Caller' });
+    await dev.signIn('caller@portal.test', 'caller passphrase long');
+    const app = await dev.expect(201, 'POST', '/api/v1/applications', { name: 'Caller app' });
+    await dev.expect(201, 'POST', `/api/v1/applications/${app.id}/subscriptions`, { api_id: api.id, plan_id: plan.id });
+    const key = (await dev.expect(201, 'POST', `/api/v1/applications/${app.id}/keys`, { name: 'test' })).secret;
+    const statuses = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${server.gateway}/traffic/1.0.0/${i % 4 === 0 ? 'boom' : 'ok'}`, { headers: { apikey: key } });
+      statuses.push(r.status);
+    }
+    assert.deepEqual([statuses.filter((s) => s === 200).length, statuses.filter((s) => s === 500).length], [15, 5]);
+
+    const { page, context, errors } = await openPage(browser, server.base);
+    await signIn(page);
+    // The gateway flushes its usage every second; the page's Refresh asks again.
+    await page.goto(`/publisher/apis/${api.id}/analytics`);
+    const totals = page.getByRole('table', { name: 'Totals for the hour' });
+    const calls = totals.getByRole('row', { name: /^Calls/ });
+    for (let i = 0; i < 20 && !/20$/.test((await calls.innerText()).trim()); i++) {
+      await page.waitForTimeout(500);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.match((await calls.innerText()).trim(), /20$/);
+    assert.match((await totals.getByRole('row', { name: /Server errors/ }).innerText()).trim(), /5$/);
+    await page.locator('.chart-box[data-drawn="true"]').nth(1).waitFor();
+    // uPlot drew: two canvases with pixels on them, and the legend names the series.
+    const drawn = await page.locator('.chart-box canvas').evaluateAll((canvases) => canvases.map((c) => {
+      const canvas = /** @type {HTMLCanvasElement} */ (c);
+      const data = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    }));
+    assert.equal(drawn.length, 2);
+    assert.ok(drawn.every((n) => n > 500), `pixels drawn: ${drawn}`);
+    await page.getByText('p95', { exact: true }).first().waitFor();
+    await review(page, 'api-analytics');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    /** @type {any} */ (backend).close();
+  }
+});

@@ -16,6 +16,7 @@ const TABS = [
   ['/endpoints', 'api.tab_endpoints'],
   ['/lifecycle', 'api.tab_lifecycle'],
   ['/documents', 'api.tab_documents'],
+  ['/analytics', 'api.tab_analytics'],
 ];
 
 /**
