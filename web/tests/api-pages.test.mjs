@@ -72,6 +72,34 @@ test('publish is refused with its reason without a plan, then accepted, and the 
   await context.close();
 });
 
+test('a publisher edits the resources: opens one, removes one, adds one', async () => {
+  const api = await importApi();
+  const { page, context, errors } = await openPage(browser, server.base);
+  await signIn(page);
+  await page.goto(`/publisher/apis/${api.id}/resources`);
+  await page.getByRole('checkbox', { name: 'Required GET /pets', exact: true }).uncheck();
+  await page.getByRole('button', { name: 'Remove POST /pets' }).click();
+  await page.getByLabel('Method').selectOption('DELETE');
+  await page.getByLabel('Path', { exact: true }).fill('/pets/{petId}');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByText('Unsaved changes.').waitFor();
+  await review(page, 'api-resources-edit');
+  await page.getByRole('button', { name: 'Save the resources' }).click();
+  await page.getByRole('status').getByText('Saved.').waitFor();
+  const stored = (await admin.expect(200, 'GET', `/api/v1/apis/${api.id}`)).resources;
+  assert.deepEqual(stored.map((/** @type {any} */ r) => [r.method, r.path, r.auth_required]), [
+    ['GET', '/pets', false], ['GET', '/pets/{petId}', true], ['DELETE', '/pets/{petId}', true],
+  ]);
+  // A path the gateway cannot route is refused, and the server's message is shown.
+  await page.getByLabel('Path', { exact: true }).fill('no-slash');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Save the resources' }).click();
+  await page.getByRole('alert').getByRole('listitem').getByText(/^\/resources\/3\/path: /).waitFor();
+  assert.equal((await admin.expect(200, 'GET', `/api/v1/apis/${api.id}`)).resources.length, 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a stale edit gets the "changed by someone else" message, and reload shows their change', async () => {
   const api = await importApi();
   const { page, context, errors } = await openPage(browser, server.base);
