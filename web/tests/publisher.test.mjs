@@ -92,6 +92,17 @@ test('the APIs list searches, filters by state and pages with the cursor', async
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 2);
   await review(page, 'apis');
+  // Right-to-left: the layout uses logical properties only, so it mirrors.
+  const sides = () => page.evaluate(() => {
+    const x = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel)).getBoundingClientRect().x;
+    return { brand: x('.brand'), account: x('.account'), firstCell: x('main tbody td'), lastCell: x('main tbody td:last-child') };
+  });
+  const ltr = await sides();
+  assert.ok(ltr.brand < ltr.account && ltr.firstCell < ltr.lastCell, JSON.stringify(ltr));
+  await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
+  const rtl = await sides();
+  assert.ok(rtl.brand > rtl.account && rtl.firstCell > rtl.lastCell, JSON.stringify(rtl));
+  await page.screenshot({ path: new URL('../screenshots/apis-rtl-1280.png', import.meta.url).pathname });
   assert.deepEqual(errors, []);
   await context.close();
 });
