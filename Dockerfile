@@ -1,9 +1,12 @@
 # Multi-stage build: compile with the Rust toolchain, run on a slim Debian as a non-root user.
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
+COPY .cargo .cargo
 COPY src src
 COPY migrations migrations
+# The web portal's files, embedded into the binary by build.rs (no Node.js needed to build)
+COPY web/public web/public
 RUN cargo build --release --locked && strip target/release/tollgate
 
 FROM debian:bookworm-slim

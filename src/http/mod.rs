@@ -1,6 +1,7 @@
 //! The control plane's HTTP surface: axum handlers with utoipa annotations, one file per
 //! resource, under `/api/v1`; operations endpoints at the root; our own OpenAPI document at
-//! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`.
+//! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`; the web portal
+//! (`web/public`) at `/` ([`portal`]).
 
 pub mod accounts;
 pub mod admin;
@@ -22,6 +23,7 @@ pub mod oauth;
 pub mod ops;
 pub mod orgs;
 pub mod plans;
+pub mod portal;
 pub mod subscriptions;
 pub mod tokens;
 pub mod webhooks;
@@ -29,8 +31,6 @@ pub mod webhooks;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::response::Redirect;
-use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -40,7 +40,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::error::{ApiError, Code, FieldError, Problem};
+use crate::error::{FieldError, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -137,6 +137,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The control-plane router with all middleware.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api(&state.config);
+    let (portal, shell) = portal::routes();
     let docs = SwaggerUi::new("/api/docs")
         .url(discovery::OPENAPI_PATH, doc)
         .config(utoipa_swagger_ui::Config::default().validator_url("none"));
@@ -145,8 +146,8 @@ pub fn router(state: AppState) -> Router {
         HeaderValue::from_static("no-store"),
     ))
     .merge(docs)
-    .route("/", get(|| async { Redirect::temporary("/api/docs/") }))
-    .fallback(route_not_found)
+    .merge(portal)
+    .fallback(move |req: axum::extract::Request| async move { portal::fallback(&shell, &req) })
     .layer(SetResponseHeaderLayer::appending(
         header::LINK,
         HeaderValue::from_static(discovery::SERVICE_DESC_LINK),
@@ -155,8 +156,4 @@ pub fn router(state: AppState) -> Router {
     .layer(CatchPanicLayer::custom(middleware::panic_problem))
     .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
     .with_state(state)
-}
-
-async fn route_not_found() -> ApiError {
-    ApiError::new(Code::RouteNotFound, "no endpoint at this path; see /api/docs")
 }

@@ -53,8 +53,8 @@ async fn framework_errors_are_problems() {
     let (s, b, h) = send(req).await;
     assert_problem(s, &b, &h, 413, "payload_too_large");
 
-    // Unknown route, and an unknown route under the API prefix.
-    for path in ["/no/such/thing", "/api/v1/nope"] {
+    // Unknown routes under the API's prefixes (other paths are the web portal's: tests/api/portal.rs).
+    for path in ["/api/no/such/thing", "/api/v1/nope", "/oauth2/nope"] {
         let (s, b, h) = c.get(path).await;
         assert_problem(s, &b, &h, 404, "route_not_found");
     }

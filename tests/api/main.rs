@@ -13,6 +13,7 @@ mod node;
 mod oauth;
 mod openapi;
 mod ops;
+mod portal;
 mod process;
 mod publisher;
 mod quota_restarts;
