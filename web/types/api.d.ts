@@ -2741,6 +2741,7 @@ export interface components {
             operator: boolean;
         };
         /**
+         * @description A node reports the revision it applied (`PUT /api/v1/gateway/nodes/{node_id}`).
          * @example {
          *       "name": "edge-1",
          *       "revision": 42
@@ -3801,6 +3802,7 @@ export interface components {
             client_secret?: string;
         };
         /**
+         * @description A node's metered usage, in an idempotent batch (`POST /api/v1/gateway/usage`).
          * @example {
          *       "batch_id": "7f3a9c21-17",
          *       "node_id": "node-0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e",
@@ -3826,6 +3828,7 @@ export interface components {
             rows: Record<string, never>[];
         };
         /**
+         * @description The control plane's answer to a usage batch.
          * @example {
          *       "accepted": true
          *     }
