@@ -25,6 +25,8 @@ pub struct UsageQuery {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UsageFact {
     pub minute: i64,
+    /// Minutes the row covers from `minute`: 1, or 60 and 1440 once compacted.
+    pub span: i64,
     pub status_class: String,
     pub requests: i64,
     pub bytes_in: i64,
@@ -193,7 +195,7 @@ impl Store {
     pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact) -> bool) -> StoreResult<()> {
         let (filter, values) = q.filter();
         let sql = format!(
-            "SELECT r.minute, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
+            "SELECT r.minute, r.span, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
                     r.latency_upstream, p.id AS api_id, p.name AS api_name, p.context AS api_context,
                     p.version AS api_version, s.application_id, a.name AS application_name, r.subscription_id,
                     COALESCE(r.plan_id, s.plan_id) AS plan_id, pl.name AS plan_name
