@@ -649,5 +649,36 @@ mod tests {
             ..Config::default()
         };
         assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_GATEWAY_LISTEN"));
+        let cfg = Config {
+            usage_compact_hourly_after: Duration::from_secs(3600),
+            ..Config::default()
+        };
+        assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_USAGE_COMPACT_HOURLY_AFTER"));
+        let cfg = Config {
+            usage_compact_daily_after: Duration::from_secs(86_400),
+            ..Config::default()
+        };
+        assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_USAGE_COMPACT_DAILY_AFTER"));
+    }
+
+    #[test]
+    fn compaction_ages_are_durations() {
+        let cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(
+                "usage_compact_hourly_after = \"3days\"\nusage_compact_daily_after = \"90d\"",
+            ))
+            .extract()
+            .unwrap();
+        cfg.validate().unwrap();
+        assert_eq!(cfg.usage_compact_hourly_after, Duration::from_secs(3 * 86_400));
+        assert_eq!(cfg.usage_compact_daily_after, Duration::from_secs(90 * 86_400));
+        // A billing period of 6 hours keeps daily rows off (they would cross its periods).
+        let cfg = Config {
+            billing_period: "6h".into(),
+            ..cfg
+        };
+        let policy = cfg.usage_compaction();
+        assert_eq!(policy.hourly_after, Some(Duration::from_secs(3 * 86_400)));
+        assert_eq!(policy.daily_after, None);
     }
 }
