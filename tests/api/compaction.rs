@@ -612,7 +612,7 @@ async fn the_compactor_runs_in_the_background_from_the_start() {
     let app = TestApp::spawn_on(db, drafts_stay_drafts).await;
     let pool = raw(&app).await;
     let mut spans_now = spans(&pool).await;
-    for _ in 0..100 {
+    for _ in 0..600 {
         if spans_now.contains_key(&1440) && spans_now.contains_key(&60) {
             break;
         }
@@ -632,7 +632,7 @@ async fn the_compactor_runs_in_the_background_from_the_start() {
     };
     // The pass may still be running: wait for the minute rows older than the cutoff to go.
     let cut = policy().cutoffs(now_min * 60_000)[1].1;
-    for _ in 0..100 {
+    for _ in 0..600 {
         let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM usage_rollups WHERE span = 1 AND minute < $1")
             .bind(cut)
             .fetch_one(&pool)
