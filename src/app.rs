@@ -230,6 +230,13 @@ impl Running {
                 }
             }
         }));
+        // Usage compaction (old minute rows into hourly and daily rows); stops between two
+        // transactions at shutdown.
+        tasks.push(tokio::spawn(crate::store::compaction::run(
+            state.store.clone(),
+            state.config.usage_compaction(),
+            shutdown.clone(),
+        )));
         // Webhook deliveries; stops with the listeners (a round in flight finishes first).
         tasks.push(tokio::spawn(Arc::clone(&state.webhooks).run(shutdown.clone())));
         let token = shutdown.clone();

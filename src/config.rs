@@ -123,6 +123,14 @@ pub struct Config {
     /// How long webhook events and their deliveries are kept once settled.
     #[serde(with = "humantime_serde")]
     pub webhook_retention: Duration,
+    /// Per-minute usage rollups older than this are merged into hourly rows (analytics at
+    /// minute granularity needs the minute rows of its range).
+    #[serde(with = "humantime_serde")]
+    pub usage_compact_hourly_after: Duration,
+    /// Usage rollups older than this are merged into daily rows (UTC days; analytics at hour
+    /// granularity needs the hourly or minute rows of its range).
+    #[serde(with = "humantime_serde")]
+    pub usage_compact_daily_after: Duration,
     /// `TOLLGATE_*` environment variables that name no key (reported at start).
     #[serde(skip)]
     pub ignored_env: Vec<String>,
@@ -172,6 +180,8 @@ impl Default for Config {
             webhook_poll_interval: Duration::from_secs(1),
             webhook_allow_private_networks: false,
             webhook_retention: Duration::from_secs(30 * 24 * 3600),
+            usage_compact_hourly_after: Duration::from_secs(2 * 24 * 3600),
+            usage_compact_daily_after: Duration::from_secs(35 * 24 * 3600),
             ignored_env: Vec::new(),
         }
     }
@@ -236,6 +246,15 @@ impl Config {
     pub fn billing_period(&self) -> crate::domain::billing::BillingPeriod {
         crate::domain::billing::BillingPeriod::parse(&self.billing_period)
             .unwrap_or(crate::domain::billing::BillingPeriod::Month)
+    }
+
+    /// When usage rollups are compacted (levels that would cross a billing period stay off).
+    pub fn usage_compaction(&self) -> crate::store::CompactionPolicy {
+        crate::store::CompactionPolicy::new(
+            self.usage_compact_hourly_after,
+            self.usage_compact_daily_after,
+            self.billing_period(),
+        )
     }
 
     /// Load all layers and validate. `env` is the process environment as pairs, so tests can
@@ -429,6 +448,18 @@ impl Config {
         if self.webhook_retention < Duration::from_secs(3600) {
             bail!("webhook_retention must be at least 1h (TOLLGATE_WEBHOOK_RETENTION)");
         }
+        if self.usage_compact_hourly_after < Duration::from_secs(24 * 3600) {
+            bail!(
+                "usage_compact_hourly_after must be at least 1d: analytics of the last day at minute granularity \
+                 needs its minute rows (TOLLGATE_USAGE_COMPACT_HOURLY_AFTER)"
+            );
+        }
+        if self.usage_compact_daily_after < self.usage_compact_hourly_after {
+            bail!(
+                "usage_compact_daily_after must not be shorter than usage_compact_hourly_after \
+                 (TOLLGATE_USAGE_COMPACT_DAILY_AFTER)"
+            );
+        }
         if self.login_max_failures_per_account == 0 || self.login_max_failures_per_address == 0 {
             bail!("login_max_failures_per_account and _per_address must be at least 1");
         }
@@ -618,5 +649,36 @@ mod tests {
             ..Config::default()
         };
         assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_GATEWAY_LISTEN"));
+        let cfg = Config {
+            usage_compact_hourly_after: Duration::from_secs(3600),
+            ..Config::default()
+        };
+        assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_USAGE_COMPACT_HOURLY_AFTER"));
+        let cfg = Config {
+            usage_compact_daily_after: Duration::from_secs(86_400),
+            ..Config::default()
+        };
+        assert!(format!("{:#}", cfg.validate().unwrap_err()).contains("TOLLGATE_USAGE_COMPACT_DAILY_AFTER"));
+    }
+
+    #[test]
+    fn compaction_ages_are_durations() {
+        let cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(
+                "usage_compact_hourly_after = \"3days\"\nusage_compact_daily_after = \"90d\"",
+            ))
+            .extract()
+            .unwrap();
+        cfg.validate().unwrap();
+        assert_eq!(cfg.usage_compact_hourly_after, Duration::from_secs(3 * 86_400));
+        assert_eq!(cfg.usage_compact_daily_after, Duration::from_secs(90 * 86_400));
+        // A billing period of 6 hours keeps daily rows off (they would cross its periods).
+        let cfg = Config {
+            billing_period: "6h".into(),
+            ..cfg
+        };
+        let policy = cfg.usage_compaction();
+        assert_eq!(policy.hourly_after, Some(Duration::from_secs(3 * 86_400)));
+        assert_eq!(policy.daily_after, None);
     }
 }

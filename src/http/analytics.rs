@@ -59,7 +59,11 @@ pub struct SeriesParams {
     pub from: Option<DateTime<Utc>>,
     /// End, exclusive (default now).
     pub to: Option<DateTime<Utc>>,
-    /// `minute`, `hour` (default) or `day`.
+    /// `minute`, `hour` (default) or `day`. Old usage is kept coarser (minute rows become hourly
+    /// after `usage_compact_hourly_after`, 2 days by default, and daily after
+    /// `usage_compact_daily_after`, 35 days): a granularity finer than the rows of the range is
+    /// refused with 400, and the problem names the finest granularity that answers it and from
+    /// when on the asked one would.
     pub granularity: Option<Granularity>,
     /// Comma-separated: `api` (all versions of an API), `version` (one API version),
     /// `application`, `subscription`, `plan`. Default: one series for everything.
@@ -275,7 +279,9 @@ fn range(
 }
 
 /// Usage over time: calls, errors by class, calls refused by limits, bytes and latency
-/// percentiles, per bucket and group.
+/// percentiles, per bucket and group. Every answer is exact: old usage is compacted into hourly
+/// and then daily totals, and a range holding such totals is answered only at a granularity
+/// they fit (400 otherwise, naming the finest one that does).
 #[utoipa::path(get, path = "/analytics/usage", tag = "billing",
     security(("session" = []), ("bearer" = [])),
     params(SeriesParams),
@@ -309,8 +315,15 @@ pub async fn usage_series(
     let step = granularity.minutes();
     let mut groups: BTreeMap<GroupKey, BTreeMap<i64, Acc>> = BTreeMap::new();
     let mut cells = 0usize;
+    // Rows are checked as they are read (not before), so a compaction running meanwhile
+    // cannot slip a coarse row into a fine answer.
+    let mut too_coarse = false;
     app.store
         .fold_usage(&q, |f| {
+            if f.span > step {
+                too_coarse = true;
+                return false;
+            }
             let bucket = f.minute.div_euclid(step) * step;
             let series = groups.entry(grouping.key(&f)).or_default();
             let cell = series.entry(bucket).or_insert_with(|| {
@@ -321,6 +334,9 @@ pub async fn usage_series(
             cells <= MAX_CELLS
         })
         .await?;
+    if too_coarse {
+        return Err(compacted_range(&app, from_min, to_min, granularity).await?);
+    }
     if cells > MAX_CELLS {
         return Err(ApiError::bad_request(format!(
             "the answer would hold more than {MAX_CELLS} series points; filter (api_id, application_id, …), \
@@ -376,6 +392,36 @@ pub async fn usage_series(
     }))
 }
 
+/// The 400 for a series whose range holds rows coarser than its granularity.
+async fn compacted_range(app: &AppState, from_min: i64, to_min: i64, asked: Granularity) -> Result<ApiError, ApiError> {
+    let (span, end) = app
+        .store
+        .usage_coarser_rows(from_min, to_min, asked.minutes())
+        .await?
+        // Compacted rows seen by the read, gone now: a second compaction of a late row merged
+        // them again meanwhile. Name the level we saw, without an end.
+        .unwrap_or((asked.minutes() + 1, from_min));
+    let finest = if span > Granularity::Hour.minutes() {
+        Granularity::Day
+    } else {
+        Granularity::Hour
+    };
+    let kept = |g: Granularity| match g {
+        Granularity::Minute => "minute",
+        Granularity::Hour => "hour",
+        Granularity::Day => "day",
+    };
+    Ok(ApiError::bad_request(format!(
+        "usage in this range up to {} is kept per {} (older usage is compacted); ask granularity={} for it, \
+         or granularity={} from {} on",
+        to_datetime(end * 60_000).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        kept(finest),
+        kept(finest),
+        kept(asked),
+        to_datetime(end.max(from_min) * 60_000).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )))
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Dimension {
@@ -388,7 +434,12 @@ pub enum Dimension {
 pub struct TopParams {
     /// `api` (per API version) or `application`.
     pub dimension: Dimension,
+    /// Start (RFC 3339; default 24 hours ago), rounded down to the minute. Where usage is
+    /// compacted (older than 2 days by default: hourly totals; older than 35 days: daily totals)
+    /// `from` and `to` must not fall inside an hour or day kept as one total: 400 names the
+    /// whole hours or days around it.
     pub from: Option<DateTime<Utc>>,
+    /// End, exclusive (default now), rounded up to the minute; the same rule as `from`.
     pub to: Option<DateTime<Utc>>,
     #[param(inline)]
     pub limit: Option<Limit<100, 10>>,
@@ -411,7 +462,8 @@ pub struct TopEntry {
     pub bytes_out: i64,
 }
 
-/// The busiest APIs or applications in a range (default: the last 24 hours).
+/// The busiest APIs or applications in a range (default: the last 24 hours). Exact: a range
+/// edge that would cut an hour or day of compacted usage is refused (400).
 #[utoipa::path(get, path = "/analytics/top", tag = "billing",
     security(("session" = []), ("bearer" = [])),
     params(TopParams),
@@ -443,6 +495,21 @@ pub async fn top(
         .store
         .top_usage(&q, matches!(p.dimension, Dimension::Application), i64::from(limit))
         .await?;
+    // Checked after the read: an hour compacted while it ran shows up here.
+    for (name, edge) in [("from", from_min), ("to", to_min)] {
+        if let Some(span) = app.store.usage_row_cut_at(edge).await? {
+            let at = |m: i64| to_datetime(m * 60_000).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let start = edge.div_euclid(span) * span;
+            return Err(ApiError::bad_request(format!(
+                "`{name}` ({}) falls inside {} whose usage is kept as one total (older usage is compacted); \
+                 use {} or {}",
+                at(edge),
+                if span == 60 { "an hour" } else { "a UTC day" },
+                at(start),
+                at(start + span),
+            )));
+        }
+    }
     Ok(Json(
         rows.into_iter()
             .map(|r| TopEntry {

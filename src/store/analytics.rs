@@ -25,6 +25,8 @@ pub struct UsageQuery {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UsageFact {
     pub minute: i64,
+    /// Minutes the row covers from `minute`: 1, or 60 and 1440 once compacted.
+    pub span: i64,
     pub status_class: String,
     pub requests: i64,
     pub bytes_in: i64,
@@ -42,29 +44,50 @@ pub struct UsageFact {
     pub plan_name: Option<String>,
 }
 
-/// Joins and filters shared by analytics and the top lists ($1..$8).
+/// Joins shared by analytics and the top lists; [`UsageQuery::filter`] adds the conditions.
 const USAGE_FROM: &str = "FROM usage_rollups r
       JOIN apis p ON p.id = r.api_id
       LEFT JOIN subscriptions s ON s.id = r.subscription_id
       LEFT JOIN applications a ON a.id = s.application_id
-      LEFT JOIN plans pl ON pl.id = COALESCE(r.plan_id, s.plan_id)
-     WHERE r.minute >= $1 AND r.minute < $2
-       AND ($3 = '' OR p.org_id = $3) AND ($4 = '' OR a.owner_id = $4)
-       AND ($5 = '' OR r.api_id = $5) AND ($6 = '' OR s.application_id = $6)
-       AND ($7 = '' OR r.subscription_id = $7) AND ($8 = '' OR COALESCE(r.plan_id, s.plan_id) = $8)";
+      LEFT JOIN plans pl ON pl.id = COALESCE(r.plan_id, s.plan_id)";
+
+impl UsageQuery {
+    /// The WHERE clause, $1 and $2 the range and one placeholder per filter that is set, with
+    /// the filters' values in placeholder order. Only the filters that are set appear, so the
+    /// planner sees `r.api_id = $3` and can use an index (a month of one API on a year of rows).
+    fn filter(&self) -> (String, Vec<&str>) {
+        let mut sql = String::from("WHERE r.minute >= $1 AND r.minute < $2");
+        let mut values = Vec::new();
+        fn set(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|v| !v.is_empty())
+        }
+        for (column, value) in [
+            ("p.org_id", set(&self.scope.org_id)),
+            ("a.owner_id", set(&self.scope.customer_id)),
+            ("r.api_id", set(&self.api_id)),
+            ("s.application_id", set(&self.application_id)),
+            ("r.subscription_id", set(&self.subscription_id)),
+            ("COALESCE(r.plan_id, s.plan_id)", set(&self.plan_id)),
+        ] {
+            if let Some(value) = value {
+                values.push(value);
+                sql.push_str(&format!(" AND {column} = ${}", values.len() + 2));
+            }
+        }
+        (sql, values)
+    }
+}
 
 fn bind_usage<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
-    u: &'q UsageQuery,
+    u: &UsageQuery,
+    values: &[&'q str],
 ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
-    q.bind(u.from_minute)
-        .bind(u.to_minute)
-        .bind(u.scope.org_id.as_deref().unwrap_or(""))
-        .bind(u.scope.customer_id.as_deref().unwrap_or(""))
-        .bind(u.api_id.as_deref().unwrap_or(""))
-        .bind(u.application_id.as_deref().unwrap_or(""))
-        .bind(u.subscription_id.as_deref().unwrap_or(""))
-        .bind(u.plan_id.as_deref().unwrap_or(""))
+    let mut q = q.bind(u.from_minute).bind(u.to_minute);
+    for v in values {
+        q = q.bind(*v);
+    }
+    q
 }
 
 /// Totals for one API or application in a top list.
@@ -170,14 +193,15 @@ pub struct InvoiceExportQuery {
 impl Store {
     /// Feed every matching rollup to `f`, streaming, until `f` returns false.
     pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact) -> bool) -> StoreResult<()> {
+        let (filter, values) = q.filter();
         let sql = format!(
-            "SELECT r.minute, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
+            "SELECT r.minute, r.span, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
                     r.latency_upstream, p.id AS api_id, p.name AS api_name, p.context AS api_context,
                     p.version AS api_version, s.application_id, a.name AS application_name, r.subscription_id,
                     COALESCE(r.plan_id, s.plan_id) AS plan_id, pl.name AS plan_name
-             {USAGE_FROM}"
+             {USAGE_FROM} {filter}"
         );
-        let mut rows = bind_usage(sqlx::query_as::<_, UsageFact>(AssertSqlSafe(sql)), q).fetch(&self.pool);
+        let mut rows = bind_usage(sqlx::query_as::<_, UsageFact>(AssertSqlSafe(sql)), q, &values).fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {
             if !f(row) {
                 break;
@@ -188,6 +212,7 @@ impl Store {
 
     /// The APIs (`by_application = false`) or applications with the most answered calls.
     pub async fn top_usage(&self, q: &UsageQuery, by_application: bool, limit: i64) -> StoreResult<Vec<TopRow>> {
+        let (filter, values) = q.filter();
         let (id, name, version, extra) = if by_application {
             (
                 "s.application_id",
@@ -205,12 +230,13 @@ impl Store {
                     CAST(SUM(CASE WHEN r.status_class = '5xx' THEN r.requests ELSE 0 END) AS BIGINT) AS server_errors,
                     CAST(SUM(CASE WHEN r.status_class = 'limited' THEN r.requests ELSE 0 END) AS BIGINT) AS limited,
                     CAST(SUM(r.bytes_out) AS BIGINT) AS bytes_out
-             {USAGE_FROM} {extra}
+             {USAGE_FROM} {filter} {extra}
              GROUP BY {id}
              ORDER BY requests DESC, id
-             LIMIT $9"
+             LIMIT ${limit}",
+            limit = values.len() + 3
         );
-        Ok(bind_usage(sqlx::query_as::<_, TopRow>(AssertSqlSafe(sql)), q)
+        Ok(bind_usage(sqlx::query_as::<_, TopRow>(AssertSqlSafe(sql)), q, &values)
             .bind(limit)
             .fetch_all(&self.pool)
             .await?)

@@ -9,6 +9,7 @@ mod applications;
 mod audit;
 mod billing;
 mod catalog;
+pub mod compaction;
 mod deployment;
 mod documents;
 mod orgs;
@@ -39,6 +40,7 @@ pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, 
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
+pub use compaction::{CompactionPolicy, CompactionReport};
 pub use deployment::{
     CatalogRows, DeployedResource, DeploymentRows, KeyRow, PlanLimitRow, QuotaUsedRow, RevokedTokenRow,
     SubscriptionStateRow,

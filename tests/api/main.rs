@@ -4,6 +4,7 @@
 mod accounts;
 mod authz;
 mod billing;
+mod compaction;
 mod consumer;
 mod errors;
 mod gateway;
