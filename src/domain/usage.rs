@@ -130,6 +130,18 @@ impl From<&Histogram> for StoredHistogram {
 }
 
 impl StoredHistogram {
+    /// Add `other` bucket by bucket, keeping every bucket (readers fold extra ones into the last,
+    /// as they do for a single row's).
+    pub fn merge(&mut self, other: &StoredHistogram) {
+        if self.buckets.len() < other.buckets.len() {
+            self.buckets.resize(other.buckets.len(), 0);
+        }
+        for (a, b) in self.buckets.iter_mut().zip(&other.buckets) {
+            *a = a.saturating_add(*b);
+        }
+        self.sum_us = self.sum_us.saturating_add(other.sum_us);
+    }
+
     /// Back to a histogram (unknown extra buckets are folded into the last one).
     pub fn to_histogram(&self) -> Histogram {
         let mut h = Histogram {

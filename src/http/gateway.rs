@@ -213,9 +213,14 @@ pub async fn create_usage_batch(
     ApiJson(batch): ApiJson<UsageBatchRequest>,
 ) -> Result<Json<UsageBatchResponse>, ApiError> {
     operator(&auth)?;
-    if batch.batch_id.is_empty() || batch.batch_id.len() > 200 || batch.rows.len() > 100_000 {
+    // `tollgate:` ids are the store's own (compacted rows carry one).
+    if batch.batch_id.is_empty()
+        || batch.batch_id.len() > 200
+        || batch.batch_id.starts_with("tollgate:")
+        || batch.rows.len() > 100_000
+    {
         return Err(ApiError::bad_request(
-            "batch ids are 1 to 200 characters; at most 100000 rows",
+            "batch ids are 1 to 200 characters and do not start with `tollgate:`; at most 100000 rows",
         ));
     }
     let accepted = app

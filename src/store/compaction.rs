@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Store, StoreResult};
 use crate::domain::billing::BillingPeriod;
 use crate::domain::ids::{new_id, now_ms};
-use crate::gateway::usage::StoredHistogram;
+use crate::domain::usage::StoredHistogram;
 
 /// Minutes of an hourly row.
 pub const HOUR: i64 = 60;
@@ -121,19 +121,12 @@ struct Merged {
     upstream: StoredHistogram,
 }
 
-/// Add a stored histogram into `into`, bucket by bucket, keeping every bucket (readers fold the
-/// extra ones as they fold a single row's). JSON readers cannot parse is skipped, as they skip it.
+/// Add a stored histogram (JSON) into `into`. JSON readers cannot parse is skipped, as they skip
+/// it.
 fn merge_histogram(into: &mut StoredHistogram, json: &str) {
-    let Ok(h) = serde_json::from_str::<StoredHistogram>(json) else {
-        return;
-    };
-    if into.buckets.len() < h.buckets.len() {
-        into.buckets.resize(h.buckets.len(), 0);
+    if let Ok(h) = serde_json::from_str::<StoredHistogram>(json) {
+        into.merge(&h);
     }
-    for (a, b) in into.buckets.iter_mut().zip(&h.buckets) {
-        *a = a.saturating_add(*b);
-    }
-    into.sum_us = into.sum_us.saturating_add(h.sum_us);
 }
 
 impl Store {

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 use tollgate::domain::billing::BillingPeriod;
-use tollgate::store::{CompactionPolicy, Store, UsageRecord};
+use tollgate::domain::usage::UsageRecord;
+use tollgate::store::{CompactionPolicy, Store};
 
 use crate::gateway::{plan, publish_api, subscribed_app};
 use crate::helpers::{Client, TestApp};

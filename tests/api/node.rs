@@ -337,3 +337,24 @@ async fn the_control_plane_stops_at_once_with_nodes_connected() {
     // The nodes keep serving their snapshot meanwhile.
     assert_eq!(reqwest::get(format!("{node_a}/readyz")).await.unwrap().status(), 200);
 }
+
+/// Usage batches are idempotent by id, and ids in the store's own `tollgate:` namespace (the
+/// compacted rows' batch) are refused, so no node batch is taken for a retry of it.
+#[tokio::test]
+async fn usage_batches_are_idempotent_and_the_store_namespace_is_refused() {
+    let app = TestApp::spawn().await;
+    let token = operator_token(&app).await;
+    let http = reqwest::Client::new();
+    let post = |batch_id: &'static str| {
+        http.post(format!("{}/api/v1/gateway/usage", app.base))
+            .bearer_auth(&token)
+            .json(&json!({"batch_id": batch_id, "node_id": "n1", "rows": []}))
+            .send()
+    };
+    let refused = post("tollgate:compacted").await.unwrap();
+    assert_eq!(refused.status(), 400);
+    let first: serde_json::Value = post("b-1").await.unwrap().json().await.unwrap();
+    assert_eq!(first["accepted"], true);
+    let again: serde_json::Value = post("b-1").await.unwrap().json().await.unwrap();
+    assert_eq!(again["accepted"], false, "a retried batch adds nothing");
+}

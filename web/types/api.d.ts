@@ -116,7 +116,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The busiest APIs or applications in a range (default: the last 24 hours). */
+        /**
+         * The busiest APIs or applications in a range (default: the last 24 hours). Exact: a range
+         *     edge that would cut an hour or day of compacted usage is refused (400).
+         */
         get: operations["top"];
         put?: never;
         post?: never;
@@ -135,7 +138,9 @@ export interface paths {
         };
         /**
          * Usage over time: calls, errors by class, calls refused by limits, bytes and latency
-         *     percentiles, per bucket and group.
+         *     percentiles, per bucket and group. Every answer is exact: old usage is compacted into hourly
+         *     and then daily totals, and a range holding such totals is answered only at a granularity
+         *     they fit (400 otherwise, naming the finest one that does).
          */
         get: operations["usage_series"];
         put?: never;
@@ -3370,7 +3375,11 @@ export interface components {
             requests: number;
             period: components["schemas"]["QuotaPeriod"];
         };
-        /** @enum {string} */
+        /**
+         * @description A quota's calendar period, always in UTC: midnight to midnight, or the 1st of a month to the
+         *     1st of the next.
+         * @enum {string}
+         */
         QuotaPeriod: "day" | "month";
         /**
          * @description GCRA rate limit: `requests` per `period`, with bursts of up to `burst` requests.
@@ -4373,7 +4382,14 @@ export interface operations {
             query: {
                 /** @description `api` (per API version) or `application`. */
                 dimension: components["schemas"]["Dimension"];
+                /**
+                 * @description Start (RFC 3339; default 24 hours ago), rounded down to the minute. Where usage is
+                 *     compacted (older than 2 days by default: hourly totals; older than 35 days: daily totals)
+                 *     `from` and `to` must not fall inside an hour or day kept as one total: 400 names the
+                 *     whole hours or days around it.
+                 */
                 from?: string;
+                /** @description End, exclusive (default now), rounded up to the minute; the same rule as `from`. */
                 to?: string;
                 limit?: number;
                 org?: string;
@@ -4424,7 +4440,13 @@ export interface operations {
                 from?: string;
                 /** @description End, exclusive (default now). */
                 to?: string;
-                /** @description `minute`, `hour` (default) or `day`. */
+                /**
+                 * @description `minute`, `hour` (default) or `day`. Old usage is kept coarser (minute rows become hourly
+                 *     after `usage_compact_hourly_after`, 2 days by default, and daily after
+                 *     `usage_compact_daily_after`, 35 days): a granularity finer than the rows of the range is
+                 *     refused with 400, and the problem names the finest granularity that answers it and from
+                 *     when on the asked one would.
+                 */
                 granularity?: components["schemas"]["Granularity"];
                 /**
                  * @description Comma-separated: `api` (all versions of an API), `version` (one API version),
