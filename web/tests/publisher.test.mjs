@@ -89,6 +89,10 @@ test('the APIs list searches, filters by state and pages with the cursor', async
   await page.getByLabel('State').selectOption('PUBLISHED');
   await page.getByText('No API matches these filters.').waitFor();
   await page.getByLabel('State').selectOption('');
+  // The cleared state reaches the list and the address before the reload (else the reload
+  // would bring the old filter back).
+  await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 2);
+  await page.waitForURL((url) => !url.search.includes('state='));
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 2);
   await review(page, 'apis');
