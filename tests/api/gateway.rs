@@ -147,6 +147,20 @@ pub async fn access_token(base: &str, id: &str, secret: &str) -> String {
     token["access_token"].as_str().unwrap().to_owned()
 }
 
+/// RFC 7662 introspection of `token` at `base`, as the client `id` authenticates.
+pub async fn introspect(base: &str, id: &str, secret: &str, token: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base}/oauth2/introspect"))
+        .basic_auth(id, Some(secret))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 pub async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut req = reqwest::Client::new().get(format!("{gw}{path}"));
     if let Some(k) = key {

@@ -398,16 +398,7 @@ async fn replicas_without_public_url_share_one_issuer() {
     let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, app_id).await;
     let from_a = crate::gateway::access_token(&a.base, &id, &secret).await;
     for (token, at) in [(&from_b, &a.base), (&from_a, &b.base), (&from_b, &b.base)] {
-        let info: Value = reqwest::Client::new()
-            .post(format!("{at}/oauth2/introspect"))
-            .basic_auth(&id, Some(&secret))
-            .form(&[("token", token.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let info = crate::gateway::introspect(at, &id, &secret, token).await;
         assert_eq!(info["active"], true, "introspected at {at}: {info}");
     }
 }

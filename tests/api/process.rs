@@ -429,16 +429,7 @@ async fn two_replica_processes_configured_by_environment_agree() {
                 .unwrap()
                 .status();
             assert_eq!(status, 200, "gateway {}", server.gateway);
-            let info: Value = http
-                .post(format!("{}/oauth2/introspect", server.base))
-                .basic_auth(&id, Some(&secret))
-                .form(&[("token", token.as_str())])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let info = crate::gateway::introspect(&server.base, &id, &secret, token).await;
             assert_eq!(info["active"], true, "introspected at {}: {info}", server.base);
         }
     }
