@@ -16,8 +16,7 @@ use crate::deploy::Deployer;
 use crate::domain::account::{self, Email, Password, Role};
 use crate::domain::secret;
 use crate::domain::throttle::FailureThrottle;
-use crate::gateway::limiter::{Limiter, RedisOptions};
-use crate::gateway::limits::PlanLimiter;
+use crate::gateway::limit::{PlanLimiter, RedisOptions};
 use crate::gateway::{Gateway, GatewayConfig};
 use crate::oauth::manager::KeyManager;
 use crate::store::{NewUser, Store};
@@ -86,10 +85,10 @@ impl AppState {
 /// A gateway with the configured API-key headers and limiter (Redis when configured).
 pub async fn new_gateway(config: &Config) -> anyhow::Result<Gateway> {
     let limiter = match &config.redis_url {
-        Some(url) => Limiter::with_redis(url, RedisOptions::default())
+        Some(url) => PlanLimiter::with_redis(url, RedisOptions::default())
             .await
             .with_context(|| format!("redis_url {url:?} (TOLLGATE_REDIS_URL) is not usable"))?,
-        None => Limiter::local(),
+        None => PlanLimiter::local(),
     };
     let gateway_config = GatewayConfig {
         api_key_headers: config
@@ -100,7 +99,7 @@ pub async fn new_gateway(config: &Config) -> anyhow::Result<Gateway> {
         problem_type_base: "/api/problems/".into(),
         ..GatewayConfig::default()
     };
-    Ok(Gateway::new(gateway_config, Arc::new(PlanLimiter::new(limiter))))
+    Ok(Gateway::new(gateway_config, Arc::new(limiter)))
 }
 
 /// On first start (no user at all): the operator organization and its admin. The admin comes

@@ -27,8 +27,6 @@ pub mod fields;
 pub mod forward;
 pub mod h1;
 pub mod limit;
-pub mod limiter;
-pub mod limits;
 pub mod meter;
 mod metrics;
 mod probe;

@@ -17,7 +17,7 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::Jwk;
 use serde::{Deserialize, Serialize};
 
-use super::limiter::{Policy, QuotaFloor, RateSpec};
+use super::limit::{Policy, QuotaFloor, RateSpec};
 use super::snapshot::{
     ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Resource, Snapshot, SnapshotApi,
     SubscriptionEntry,

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 
-use super::limiter::{Policy, QuotaFloor};
+use super::limit::{Policy, QuotaFloor};
 
 /// The snapshot's indexes: foldhash with a per-process random seed (their
 /// keys are digests and server-made ids, not attacker-chosen strings), a
