@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use http::Method;
 
-use super::Upstreams;
 use super::forward::Target;
 use super::h1;
+use super::live::Upstreams;
 use super::snapshot::ActiveCheck;
 
 /// Probe `upstreams` by their health check, if they have one, until they are dropped (needs
