@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::FieldError;
+use super::account::Role;
+use super::lifecycle::ApiState;
 
 pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 pub const MAX_RESOURCES: usize = 10_000;
@@ -406,6 +408,115 @@ pub fn search_text(name: &str, description: &str, tags: &[String], resources: &[
         s.push_str(&r.path.to_lowercase());
     }
     s
+}
+
+/// An API's definition, typed. Used to create and to replace.
+#[derive(Debug, Clone)]
+pub struct ApiFields {
+    pub name: String,
+    pub description: String,
+    pub context: String,
+    pub version: String,
+    pub is_default: bool,
+    pub tags: Vec<String>,
+    pub visibility: Visibility,
+    pub visible_roles: Vec<String>,
+    pub endpoints: Vec<Endpoint>,
+    pub cors: Cors,
+    pub connect_timeout_ms: i64,
+    pub response_timeout_ms: i64,
+    pub require_resubscription: bool,
+    pub sunset_at: Option<i64>,
+    pub health_check: Option<HealthCheck>,
+}
+
+impl ApiFields {
+    /// Checks and normalises the definition (and `resources`, when given): every problem, at
+    /// its JSON pointer. Whether the plans it offers are the organization's own is the caller's
+    /// to check (it needs the store).
+    pub fn validate(&mut self, resources: Option<&mut Vec<Resource>>) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        self.name = self.name.trim().to_owned();
+        if self.name.is_empty() || self.name.chars().count() > 200 || self.name.chars().any(char::is_control) {
+            errors.push(FieldError::new("/name", "must be 1 to 200 printable characters"));
+        }
+        if self.description.chars().count() > 20_000 {
+            errors.push(FieldError::new("/description", "must be at most 20000 characters"));
+        }
+        match parse_context(&self.context) {
+            Ok(c) => self.context = c,
+            Err(m) => errors.push(FieldError::new("/context", m)),
+        }
+        match parse_version(&self.version) {
+            Ok(v) => self.version = v,
+            Err(m) => errors.push(FieldError::new("/version", m)),
+        }
+        match normalize_tags(&self.tags) {
+            Ok(t) => self.tags = t,
+            Err(m) => errors.push(FieldError::new("/tags", m)),
+        }
+        for (i, role) in self.visible_roles.iter().enumerate() {
+            if Role::parse(role).is_none() {
+                errors.push(FieldError::new(
+                    format!("/visible_roles/{i}"),
+                    "must be admin, publisher or developer",
+                ));
+            }
+        }
+        if self.visibility == Visibility::Roles && self.visible_roles.is_empty() {
+            errors.push(FieldError::new(
+                "/visible_roles",
+                "name at least one role when visibility is roles",
+            ));
+        }
+        validate_endpoints(&mut self.endpoints, "/endpoints", &mut errors);
+        for (field, value) in [
+            ("/connect_timeout_ms", self.connect_timeout_ms),
+            ("/response_timeout_ms", self.response_timeout_ms),
+        ] {
+            if !(100..=600_000).contains(&value) {
+                errors.push(FieldError::new(field, "must be between 100 and 600000 milliseconds"));
+            }
+        }
+        if let Some(check) = &self.health_check {
+            for (field, message) in check.problems() {
+                errors.push(FieldError::new(format!("/health_check{field}"), message));
+            }
+        }
+        if self.cors.allow_origins.len() > 100 || self.cors.allow_headers.len() > 100 {
+            errors.push(FieldError::new("/cors", "at most 100 origins and 100 headers"));
+        }
+        for (i, m) in self.cors.allow_methods.iter_mut().enumerate() {
+            match parse_method(m) {
+                Ok(ok) => *m = ok,
+                Err(msg) => errors.push(FieldError::new(format!("/cors/allow_methods/{i}"), msg)),
+            }
+        }
+        if let Some(resources) = resources {
+            validate_resources(resources, "/resources", &mut errors);
+        }
+        errors
+    }
+}
+
+/// Whether an API can go to `to` (PUBLISHED or PROTOTYPED: a state that serves traffic): it
+/// needs an endpoint, and a published API whose resources require authentication needs a plan
+/// to subscribe on. `Err` says what is missing.
+pub fn publishable(
+    to: ApiState,
+    endpoints: &[Endpoint],
+    resources: &[Resource],
+    plan_ids: &[String],
+) -> Result<(), &'static str> {
+    if endpoints.is_empty() {
+        return Err("the API has no endpoint; add one before publishing");
+    }
+    if to == ApiState::Published && requires_auth(resources) && plan_ids.is_empty() {
+        return Err(
+            "the API requires authentication but offers no plan; add a plan (or make every resource open) before publishing",
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -108,6 +108,12 @@ impl ApiState {
         matches!(self, Self::Created | Self::Retired)
     }
 
+    /// Whether entering this state opens the API to callers, so it must be publishable first
+    /// ([`crate::domain::api::publishable`]).
+    pub fn opens_to_callers(self) -> bool {
+        matches!(self, Self::Prototyped | Self::Published)
+    }
+
     /// Whether the gateway serves the API in this state (BLOCKED is served as 503).
     pub fn deployed(self) -> bool {
         matches!(

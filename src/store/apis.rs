@@ -3,7 +3,8 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
-use crate::domain::api::{Cors, Endpoint, HealthCheck, Resource, Visibility, search_text};
+pub use crate::domain::api::ApiFields;
+use crate::domain::api::{Resource, Visibility, search_text};
 use crate::domain::ids::{new_id, now_ms};
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
 
@@ -36,26 +37,6 @@ pub(super) const API_COLUMNS: &str =
     "id, org_id, name, description, context, version, is_default, state, tags, visibility,
     visible_roles, endpoints, cors, connect_timeout_ms, response_timeout_ms, require_resubscription, sunset_at,
     row_version, created_at, updated_at, health_check";
-
-/// An API's definition, typed. Used to create and to replace.
-#[derive(Debug, Clone)]
-pub struct ApiFields {
-    pub name: String,
-    pub description: String,
-    pub context: String,
-    pub version: String,
-    pub is_default: bool,
-    pub tags: Vec<String>,
-    pub visibility: Visibility,
-    pub visible_roles: Vec<String>,
-    pub endpoints: Vec<Endpoint>,
-    pub cors: Cors,
-    pub connect_timeout_ms: i64,
-    pub response_timeout_ms: i64,
-    pub require_resubscription: bool,
-    pub sunset_at: Option<i64>,
-    pub health_check: Option<HealthCheck>,
-}
 
 impl ApiRow {
     pub fn state(&self) -> StoreResult<ApiState> {
