@@ -113,6 +113,58 @@ impl Histogram {
     }
 }
 
+/// Joins stored histograms when a query aggregates them into one string (JSON never holds it
+/// outside a string, and a stored histogram has none).
+pub const STORED_SEPARATOR: char = ';';
+
+impl Histogram {
+    /// Adds every histogram of `stored`: one stored histogram's JSON, or several joined by
+    /// [`STORED_SEPARATOR`]. The form the gateway writes is read without allocating; any other
+    /// JSON goes through serde; a malformed one is skipped.
+    pub fn add_stored(&mut self, stored: &str) {
+        for one in stored.split(STORED_SEPARATOR) {
+            if !self.add_compact(one)
+                && let Ok(h) = serde_json::from_str::<StoredHistogram>(one)
+            {
+                self.merge(&h.to_histogram());
+            }
+        }
+    }
+
+    /// Reads `{"buckets":[…],"sum_us":…}` exactly as serde writes a [`StoredHistogram`]; false
+    /// (and nothing added) for anything else. Extra buckets fold into the last, as in
+    /// [`StoredHistogram::to_histogram`].
+    fn add_compact(&mut self, json: &str) -> bool {
+        let Some(rest) = json.strip_prefix(r#"{"buckets":["#) else {
+            return false;
+        };
+        let Some((list, tail)) = rest.split_once(']') else {
+            return false;
+        };
+        let Some(sum) = tail.strip_prefix(r#","sum_us":"#).and_then(|t| t.strip_suffix('}')) else {
+            return false;
+        };
+        let Ok(sum) = sum.parse::<u64>() else {
+            return false;
+        };
+        let mut counts = [0u64; 20];
+        let last = counts.len() - 1;
+        if !list.is_empty() {
+            for (i, count) in list.split(',').enumerate() {
+                let Ok(count) = count.parse::<u64>() else {
+                    return false;
+                };
+                counts[i.min(last)] = counts[i.min(last)].saturating_add(count);
+            }
+        }
+        for (a, b) in self.buckets.iter_mut().zip(counts) {
+            *a = a.saturating_add(b);
+        }
+        self.sum_us = self.sum_us.saturating_add(sum);
+        true
+    }
+}
+
 /// A histogram as stored: bucket counts (bounds in [`LATENCY_BUCKETS_US`]) and the sum.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct StoredHistogram {
@@ -193,5 +245,47 @@ mod tests {
         assert!(p99 <= 194.0, "the 99th of 101 is still fast: {p99}");
         let max = h.quantile_us(1.0).unwrap();
         assert!((39_303.0..=76_330.0).contains(&max), "{max}");
+    }
+
+    #[test]
+    fn stored_histograms_are_read_fast_or_through_serde_and_joined_ones_all_count() {
+        let mut a = Histogram::default();
+        a.observe(Duration::from_micros(150));
+        a.observe(Duration::from_millis(40));
+        let json = serde_json::to_string(&StoredHistogram::from(&a)).expect("json");
+        // The fast path reads what serde writes.
+        let mut fast = Histogram::default();
+        assert!(fast.add_compact(&json));
+        assert_eq!(fast.buckets, a.buckets);
+        assert_eq!(fast.sum_us, a.sum_us);
+        // Joined: three copies, one of them spaced (serde's path), one malformed (skipped).
+        let spaced = json.replace(':', ": ");
+        let joined =
+            format!("{json}{STORED_SEPARATOR}{spaced}{STORED_SEPARATOR}{{\"buckets\":[1,x]}}{STORED_SEPARATOR}{json}");
+        let mut sum = Histogram::default();
+        sum.add_stored(&joined);
+        let mut expected = Histogram::default();
+        for _ in 0..3 {
+            expected.merge(&a);
+        }
+        assert_eq!(sum.buckets, expected.buckets);
+        assert_eq!(sum.sum_us, expected.sum_us);
+        // More buckets than ours fold into the last; an empty list is no observation.
+        let mut wide = Histogram::default();
+        assert!(wide.add_compact(&format!(r#"{{"buckets":[{}],"sum_us":7}}"#, ["1"; 22].join(","))));
+        assert_eq!(wide.buckets[19], 3);
+        assert_eq!(wide.buckets.iter().sum::<u64>(), 22);
+        let mut empty = Histogram::default();
+        assert!(empty.add_compact(r#"{"buckets":[],"sum_us":0}"#));
+        assert_eq!(empty.buckets.iter().sum::<u64>(), 0);
+        // Anything else is not taken by the fast path.
+        for bad in [
+            r#"{"buckets":[1,2],"sum_us":-1}"#,
+            r#"{"buckets":[1,,2],"sum_us":1}"#,
+            r#"{"sum_us":1,"buckets":[1]}"#,
+            "",
+        ] {
+            assert!(!Histogram::default().add_compact(bad), "{bad}");
+        }
     }
 }

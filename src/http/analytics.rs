@@ -18,9 +18,9 @@ use super::billing::ScopeParams;
 use super::extract::{ApiQuery, Limit};
 use crate::app::AppState;
 use crate::domain::ids::{now_ms, to_datetime};
-use crate::domain::usage::{Histogram, StoredHistogram};
+use crate::domain::usage::Histogram;
 use crate::error::{ApiError, Problem};
-use crate::store::{UsageFact, UsageQuery};
+use crate::store::{CellGroups, UsageFact, UsageQuery};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(usage_series)).routes(routes!(top))
@@ -124,14 +124,8 @@ impl Acc {
         }
         self.bytes_in += f.bytes_in;
         self.bytes_out += f.bytes_out;
-        for (json, into) in [
-            (&f.latency_total, &mut self.total),
-            (&f.latency_upstream, &mut self.upstream),
-        ] {
-            if let Ok(h) = serde_json::from_str::<StoredHistogram>(json) {
-                into.merge(&h.to_histogram());
-            }
-        }
+        self.total.add_stored(&f.latency_total);
+        self.upstream.add_stored(&f.latency_upstream);
     }
 
     fn requests(&self) -> i64 {
@@ -228,6 +222,16 @@ impl Grouping {
         Ok(g)
     }
 
+    /// The ids the database groups cells by: enough to build every [`GroupKey`] field.
+    fn cells(self) -> CellGroups {
+        CellGroups {
+            api: self.api || self.version,
+            application: self.application,
+            subscription: self.subscription,
+            plan: self.plan,
+        }
+    }
+
     fn key(self, f: &UsageFact) -> GroupKey {
         let pick = |on: bool, v: &str| on.then(|| v.to_owned());
         let pick_opt = |on: bool, v: &Option<String>| if on { Some(v.clone().unwrap_or_default()) } else { None };
@@ -319,7 +323,7 @@ pub async fn usage_series(
     // cannot slip a coarse row into a fine answer.
     let mut too_coarse = false;
     app.store
-        .fold_usage(&q, |f| {
+        .fold_usage(&q, step, grouping.cells(), |f| {
             if f.span > step {
                 too_coarse = true;
                 return false;

@@ -7,7 +7,8 @@ use sqlx::AssertSqlSafe;
 use tokio::sync::mpsc;
 
 use super::billing::InvoiceScope;
-use super::{Store, StoreResult};
+use super::{Backend, Store, StoreResult};
+use crate::domain::usage::STORED_SEPARATOR;
 
 /// Which usage rows: a scope, a time range in epoch minutes `[from, to)`, optional filters.
 #[derive(Debug, Clone, Default)]
@@ -21,11 +22,22 @@ pub struct UsageQuery {
     pub plan_id: Option<String>,
 }
 
-/// One stored rollup with the names analytics groups by.
+/// Which ids usage cells are grouped by, besides the bucket and the status class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CellGroups {
+    pub api: bool,
+    pub application: bool,
+    pub subscription: bool,
+    pub plan: bool,
+}
+
+/// One cell of usage (see [`Store::fold_usage`]) with the names analytics groups by; ids not
+/// grouped by are absent (and their names empty).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UsageFact {
+    /// The cell's bucket start.
     pub minute: i64,
-    /// Minutes the row covers from `minute`: 1, or 60 and 1440 once compacted.
+    /// Minutes the coarsest row of the cell covers: 1, or 60 and 1440 once compacted.
     pub span: i64,
     pub status_class: String,
     pub requests: i64,
@@ -44,7 +56,13 @@ pub struct UsageFact {
     pub plan_name: Option<String>,
 }
 
-/// Joins shared by analytics and the top lists; [`UsageQuery::filter`] adds the conditions.
+/// The joins [`UsageQuery::filter`]'s conditions need.
+const CELLS_FROM: &str = "FROM usage_rollups r
+      JOIN apis p ON p.id = r.api_id
+      LEFT JOIN subscriptions s ON s.id = r.subscription_id
+      LEFT JOIN applications a ON a.id = s.application_id";
+
+/// Joins of the top lists: the filter's, and plans for their names.
 const USAGE_FROM: &str = "FROM usage_rollups r
       JOIN apis p ON p.id = r.api_id
       LEFT JOIN subscriptions s ON s.id = r.subscription_id
@@ -191,15 +209,59 @@ pub struct InvoiceExportQuery {
 }
 
 impl Store {
-    /// Feed every matching rollup to `f`, streaming, until `f` returns false.
-    pub async fn fold_usage(&self, q: &UsageQuery, mut f: impl FnMut(UsageFact) -> bool) -> StoreResult<()> {
+    /// Feed `f` the usage of `q` summed per cell — a bucket of `step` minutes, a status class
+    /// and the ids `by` names — streaming, until `f` returns false. The database sums, so a
+    /// month of per-minute rows crosses to us as a few thousand cells: a cell's `minute` is its
+    /// bucket's start, its `span` the coarsest of its rows (a caller refuses a cell coarser than
+    /// its step), its histograms the rows' stored histograms joined by [`STORED_SEPARATOR`]
+    /// (read with `Histogram::add_stored`). Names are joined to the cells, not to the rows.
+    pub async fn fold_usage(
+        &self,
+        q: &UsageQuery,
+        step: i64,
+        by: CellGroups,
+        mut f: impl FnMut(UsageFact) -> bool,
+    ) -> StoreResult<()> {
         let (filter, values) = q.filter();
+        let concat = match self.backend {
+            Backend::Sqlite => "group_concat",
+            Backend::Postgres => "string_agg",
+        };
+        let step = step.max(1);
+        let bucket = format!("(r.minute / {step}) * {step}");
+        let mut group = vec![bucket.clone(), "r.status_class".to_owned()];
+        let mut id = |on: bool, expr: &str| {
+            if on {
+                group.push(expr.to_owned());
+                expr.to_owned()
+            } else {
+                "CAST(NULL AS TEXT)".to_owned()
+            }
+        };
+        let (api, application, subscription, plan) = (
+            id(by.api, "r.api_id"),
+            id(by.application, "s.application_id"),
+            id(by.subscription, "r.subscription_id"),
+            id(by.plan, "COALESCE(r.plan_id, s.plan_id)"),
+        );
+        let group = group.join(", ");
         let sql = format!(
-            "SELECT r.minute, r.span, r.status_class, r.requests, r.bytes_in, r.bytes_out, r.latency_total,
-                    r.latency_upstream, p.id AS api_id, p.name AS api_name, p.context AS api_context,
-                    p.version AS api_version, s.application_id, a.name AS application_name, r.subscription_id,
-                    COALESCE(r.plan_id, s.plan_id) AS plan_id, pl.name AS plan_name
-             {USAGE_FROM} {filter}"
+            "SELECT c.bucket AS minute, c.span, c.status_class, c.requests, c.bytes_in, c.bytes_out, c.latency_total,
+                    c.latency_upstream, COALESCE(p.id, '') AS api_id, COALESCE(p.name, '') AS api_name,
+                    COALESCE(p.context, '') AS api_context, COALESCE(p.version, '') AS api_version,
+                    c.application_id, a.name AS application_name, c.subscription_id, c.plan_id, pl.name AS plan_name
+               FROM (SELECT {bucket} AS bucket, CAST(MAX(r.span) AS BIGINT) AS span, r.status_class AS status_class,
+                            CAST(SUM(r.requests) AS BIGINT) AS requests, CAST(SUM(r.bytes_in) AS BIGINT) AS bytes_in,
+                            CAST(SUM(r.bytes_out) AS BIGINT) AS bytes_out,
+                            {concat}(r.latency_total, '{STORED_SEPARATOR}') AS latency_total,
+                            {concat}(r.latency_upstream, '{STORED_SEPARATOR}') AS latency_upstream,
+                            {api} AS api_id, {application} AS application_id, {subscription} AS subscription_id,
+                            {plan} AS plan_id
+                       {CELLS_FROM} {filter}
+                      GROUP BY {group}) c
+               LEFT JOIN apis p ON p.id = c.api_id
+               LEFT JOIN applications a ON a.id = c.application_id
+               LEFT JOIN plans pl ON pl.id = c.plan_id"
         );
         let mut rows = bind_usage(sqlx::query_as::<_, UsageFact>(AssertSqlSafe(sql)), q, &values).fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {

@@ -415,9 +415,18 @@ pub struct InvoiceFilter {
 impl Store {
     /// Recompute the draft invoices of one period (for one organization and/or customer, or
     /// all). Creates drafts for customers seen for the first time.
+    ///
+    /// The invoices are computed on a connection of their own, outside the write lock: the
+    /// aggregation over a period's usage can take seconds, and on SQLite every other writer
+    /// (usage intake, compaction, key changes) would wait for it. A draft is a view that the
+    /// next refresh renews; finalization recomputes under its own lock, and a draft finalized
+    /// meanwhile is left alone ([`store_draft`] writes drafts only).
     pub async fn refresh_drafts(&self, period: (i64, i64), scope: &InvoiceScope) -> StoreResult<Vec<String>> {
+        let computed = {
+            let mut conn = self.pool.acquire().await?;
+            compute(&mut conn, period, scope).await?
+        };
         let mut tx = self.begin_write().await?;
-        let computed = compute(&mut tx, period, scope).await?;
         let now = now_ms();
         let mut ids = Vec::with_capacity(computed.len());
         for c in &computed {

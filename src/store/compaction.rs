@@ -42,6 +42,9 @@ const CHUNK_ROWS: i64 = 20_000;
 const MIN_PAUSE: Duration = Duration::from_millis(25);
 /// How often the background compactor looks for closed hours and days to compact.
 const COMPACT_EVERY: Duration = Duration::from_secs(15 * 60);
+/// When a pass failed (a database away, or on SQLite a writer that held the lock past
+/// busy_timeout), the next one comes this soon rather than at the next regular pass.
+const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// When rows are compacted: `None` leaves a level off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,7 +337,10 @@ pub async fn run(store: Store, policy: CompactionPolicy, shutdown: CancellationT
                 "usage rollups compacted"
             ),
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "compacting usage rollups failed; retrying at the next pass"),
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_secs = RETRY_AFTER.as_secs(), "compacting usage rollups failed");
+                tick.reset_after(RETRY_AFTER);
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 pub use analytics::{
-    InvoiceExportQuery, InvoiceExportRow, TopRow, UsageExportQuery, UsageExportRow, UsageFact, UsageQuery,
+    CellGroups, InvoiceExportQuery, InvoiceExportRow, TopRow, UsageExportQuery, UsageExportRow, UsageFact, UsageQuery,
 };
 pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
 pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
