@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::deploy::Deployer;
+use crate::control::deploy::Deployer;
 use crate::domain::account::{self, Email, Password, Role};
 use crate::domain::secret;
 use crate::domain::throttle::FailureThrottle;
@@ -32,7 +32,7 @@ pub struct AppState {
     pub login_by_address: Arc<FailureThrottle>,
     pub keys: Arc<KeyManager>,
     pub deployer: Arc<Deployer>,
-    pub webhooks: Arc<crate::webhooks::Sender>,
+    pub webhooks: Arc<crate::control::webhook_sender::Sender>,
     /// Cancelled when the process starts to stop: listeners stop accepting, and responses that
     /// would otherwise never end (the nodes' revision streams) end, so draining takes only as
     /// long as the requests in flight.
@@ -65,7 +65,11 @@ impl AppState {
             gateway,
         ));
         deployer.sync().await?;
-        let webhooks = Arc::new(crate::webhooks::Sender::new(store.clone(), keys.secret_box(), &config)?);
+        let webhooks = Arc::new(crate::control::webhook_sender::Sender::new(
+            store.clone(),
+            keys.secret_box(),
+            &config,
+        )?);
         let login_by_account = FailureThrottle::new(config.login_max_failures_per_account, config.login_window);
         let login_by_address = FailureThrottle::new(config.login_max_failures_per_address, config.login_window);
         Ok(AppState {
@@ -191,53 +195,7 @@ impl Running {
             Arc::clone(&state.deployer).flush_usage(state.config.usage_flush_interval, flush_shutdown.clone()),
         );
         tokio::spawn(Arc::clone(&state.deployer).follow(shutdown.clone()));
-        let mut tasks = Vec::new();
-        let store = state.store.clone();
-        let token = shutdown.clone();
-        tasks.push(tokio::spawn(async move {
-            // Housekeeping: expired portal sessions.
-            let mut tick = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                tokio::select! {
-                    () = token.cancelled() => return Ok(()),
-                    _ = tick.tick() => match store.delete_expired_sessions().await {
-                        Ok(n) if n > 0 => tracing::debug!(sessions = n, "expired sessions removed"),
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
-                    },
-                }
-            }
-        }));
-        tasks.push(tokio::spawn(crate::billing::run(
-            state.store.clone(),
-            Arc::clone(&state.config),
-            shutdown.clone(),
-        )));
-        let keys = Arc::clone(&state.keys);
-        let token = shutdown.clone();
-        tasks.push(tokio::spawn(async move {
-            // Keys rotated by another replica or by `tollgate admin rotate-signing-key`.
-            let mut tick = tokio::time::interval(Duration::from_secs(30));
-            loop {
-                tokio::select! {
-                    () = token.cancelled() => return Ok(()),
-                    _ = tick.tick() => {
-                        if let Err(e) = keys.reload().await {
-                            tracing::warn!(error = %format!("{e:#}"), "reloading signing keys failed");
-                        }
-                    }
-                }
-            }
-        }));
-        // Usage compaction (old minute rows into hourly and daily rows); stops between two
-        // transactions at shutdown.
-        tasks.push(tokio::spawn(crate::store::compaction::run(
-            state.store.clone(),
-            state.config.usage_compaction(),
-            shutdown.clone(),
-        )));
-        // Webhook deliveries; stops with the listeners (a round in flight finishes first).
-        tasks.push(tokio::spawn(Arc::clone(&state.webhooks).run(shutdown.clone())));
+        let mut tasks = crate::control::spawn_workers(&state, &shutdown);
         let token = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             axum::serve(api, api_router.into_make_service_with_connect_info::<SocketAddr>())

@@ -1,14 +1,14 @@
 //! Tollgate: API management in one binary. A control plane (management REST API, portals,
 //! OAuth2) and an embedded gateway, over SQLite (embedded default) or Postgres.
 //!
-//! Layers (ARCHITECTURE.md §2): `http` (axum) → `domain` (rules, no axum/sqlx) and `store`
-//! (the only SQL); `gateway` is the data plane.
+//! Layers (docs/architecture.md): `http` (axum) → `domain` (rules, no axum/sqlx) and `store`
+//! (the only SQL); `control` holds the control plane's background workers; `gateway` is the
+//! data plane (it depends on `domain` only); `node` runs it as a separate process.
 
 pub mod app;
-pub mod billing;
 pub mod cli;
 pub mod config;
-pub mod deploy;
+pub mod control;
 pub mod domain;
 pub mod error;
 pub mod gateway;
@@ -18,4 +18,3 @@ pub mod node;
 pub mod oauth;
 pub mod store;
 pub mod telemetry;
-pub mod webhooks;

@@ -227,8 +227,11 @@ async fn reachable(app: &AppState, url: &str) -> Result<(), ApiError> {
     if app.config.webhook_allow_private_networks {
         return Ok(());
     }
-    match crate::webhooks::internal_destination(url).await {
-        Some(ip) => Err(ApiError::invalid_field("/url", crate::webhooks::refusal(ip))),
+    match crate::control::webhook_sender::internal_destination(url).await {
+        Some(ip) => Err(ApiError::invalid_field(
+            "/url",
+            crate::control::webhook_sender::refusal(ip),
+        )),
         None => Ok(()),
     }
 }

@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Store, StoreResult};
 use crate::domain::billing::BillingPeriod;
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::usage::StoredHistogram;
 
 /// Minutes of an hourly row.
@@ -40,11 +40,6 @@ const COMPACTED_BATCH: &str = "tollgate:compacted";
 const CHUNK_ROWS: i64 = 20_000;
 /// Shortest pause between two compaction transactions (see [`Store::compact_usage`]).
 const MIN_PAUSE: Duration = Duration::from_millis(25);
-/// How often the background compactor looks for closed hours and days to compact.
-const COMPACT_EVERY: Duration = Duration::from_secs(15 * 60);
-/// When a pass failed (a database away, or on SQLite a writer that held the lock past
-/// busy_timeout), the next one comes this soon rather than at the next regular pass.
-const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// When rows are compacted: `None` leaves a level off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,40 +303,6 @@ impl Store {
             }
         }
         Ok(None)
-    }
-}
-
-/// The background compactor: a pass at start and every [`COMPACT_EVERY`], until `shutdown` (a
-/// pass in flight stops between two transactions). Safe with several control-plane replicas.
-pub async fn run(store: Store, policy: CompactionPolicy, shutdown: CancellationToken) -> anyhow::Result<()> {
-    if policy.hourly_after.is_none() || policy.daily_after.is_none() {
-        tracing::info!(
-            hourly = policy.hourly_after.is_some(),
-            daily = policy.daily_after.is_some(),
-            "usage compaction partly off: billing_period is not a whole number of hours or days, and compacted \
-             rows must not cross an invoice's period"
-        );
-    }
-    let mut tick = tokio::time::interval(COMPACT_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return Ok(()),
-            _ = tick.tick() => {}
-        }
-        match store.compact_usage_now(&policy, now_ms(), &shutdown).await {
-            Ok(r) if r.rows_in > 0 => tracing::info!(
-                rows_in = r.rows_in,
-                rows_out = r.rows_out,
-                transactions = r.chunks,
-                "usage rollups compacted"
-            ),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, retry_in_secs = RETRY_AFTER.as_secs(), "compacting usage rollups failed");
-                tick.reset_after(RETRY_AFTER);
-            }
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Events are written by [`enqueue`] inside the transaction of the change they describe
 //! (outbox pattern): an event, and its deliveries, exist if and only if the change committed.
-//! The sender (`crate::webhooks`) claims due deliveries with a conditional UPDATE (a lease), so
+//! The sender (`crate::control::webhook_sender`) claims due deliveries with a conditional UPDATE (a lease), so
 //! several control-plane replicas never send the same attempt twice.
 
 use chrono::{DateTime, Utc};
