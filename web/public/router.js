@@ -26,6 +26,14 @@ export const ROUTES = [
   { pattern: '/publisher/apis/:id/analytics', load: () => import('./pages/publisher/api-analytics.js'), title: 'page.api_analytics' },
   { pattern: '/publisher/plans', load: () => import('./pages/publisher/plans.js'), title: 'page.plans' },
   { pattern: '/publisher/subscriptions', load: () => import('./pages/publisher/subscriptions.js'), title: 'page.subscriptions' },
+  { pattern: '/admin', load: () => import('./pages/admin/orgs.js'), title: 'page.admin_orgs' },
+  { pattern: '/admin/members', load: () => import('./pages/admin/members.js'), title: 'page.admin_members' },
+  { pattern: '/admin/audit', load: () => import('./pages/admin/audit.js'), title: 'page.admin_audit' },
+  { pattern: '/admin/webhooks', load: () => import('./pages/admin/webhooks.js'), title: 'page.admin_webhooks' },
+  { pattern: '/admin/webhooks/:id', load: () => import('./pages/admin/webhook.js'), title: 'page.admin_webhook' },
+  { pattern: '/admin/tokens', load: () => import('./pages/admin/tokens.js'), title: 'page.admin_tokens' },
+  { pattern: '/admin/gateway', load: () => import('./pages/admin/gateway.js'), title: 'page.admin_gateway' },
+  { pattern: '/admin/signing-keys', load: () => import('./pages/admin/signing-keys.js'), title: 'page.admin_keys' },
 ];
 
 /**
