@@ -24,6 +24,7 @@ function Nav() {
       ${r.publisher ? item('/publisher/apis', 'nav.apis') : null}
       ${r.publisher ? item('/publisher/plans', 'nav.plans') : null}
       ${r.publisher ? item('/publisher/subscriptions', 'nav.subscriptions') : null}
+      ${r.publisher ? item('/publisher/revenue', 'nav.revenue') : null}
       ${r.admin || r.operator ? item('/admin', 'nav.admin') : item('/admin/tokens', 'nav.tokens')}
     </ul>
   </nav>`;

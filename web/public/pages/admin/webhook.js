@@ -100,7 +100,7 @@ export default function WebhookPage({ params }) {
           <dt>${t('webhooks.secret')}</dt><dd><code>${hook.secret_prefix}…</code>${hook.secret_rotated_at ? ` (${t('webhooks.rotated_at', { at: formatDateTime(hook.secret_rotated_at) })})` : ''}</dd>
         </dl>`
       : null}
-    <div class="filters">
+    <div class="filters short">
       <label>${t('deliveries.state')}
         <select value=${state} onChange=${(/** @type {Event} */ e) => { setState(/** @type {HTMLSelectElement} */ (e.currentTarget).value); list.paging.reset(); }}>
           ${STATES.map((s) => html`<option value=${s}>${s ? t(`deliveries.state_${/** @type {'pending'} */ (s)}`) : t('deliveries.any_state')}</option>`)}
