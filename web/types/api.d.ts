@@ -884,7 +884,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's APIs, oldest first, filtered by state, tag and text. */
+        /** The organization's APIs, oldest first, filtered by state, tag, text and context. */
         get: operations["list_apis"];
         put?: never;
         /** Create an API in state CREATED. */
@@ -6675,6 +6675,8 @@ export interface operations {
                 tag?: string;
                 /** @description Text to find in the name, description, tags or resource paths. */
                 q?: string;
+                /** @description Only the versions of the API at this context (e.g. `/petstore`): a version switcher's list. */
+                context?: string;
                 limit?: number;
                 cursor?: string;
             };
