@@ -50,8 +50,9 @@ function Header() {
       navigate('/signin', { replace: true });
     }
   };
+  // The logo is the operator's (Administration → Theme) or Tollgate's own: /theme/logo serves either.
   return html`<header class="top">
-    <a class="brand" href="/"><img src=${`${assetBase}theme/logo.svg`} alt="" width="28" height="28" /><span>${t('app.name')}</span></a>
+    <a class="brand" href="/"><img src="/theme/logo" alt="" height="28" /><span>${t('app.name')}</span></a>
     ${me.value ? html`<${Nav} />` : null}
     ${me.value
       ? html`<div class="account">
@@ -116,8 +117,6 @@ function App() {
 }
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-/** `/assets/<build-id>/`, where every file of the portal is served. */
-const assetBase = root.dataset.assetBase || '/';
 
 // The boot text goes: render() adds to what the container holds.
 loadSession().then(

@@ -38,6 +38,7 @@ export const ROUTES = [
   { pattern: '/admin/tokens', load: () => import('./pages/admin/tokens.js'), title: 'page.admin_tokens' },
   { pattern: '/admin/gateway', load: () => import('./pages/admin/gateway.js'), title: 'page.admin_gateway' },
   { pattern: '/admin/signing-keys', load: () => import('./pages/admin/signing-keys.js'), title: 'page.admin_keys' },
+  { pattern: '/admin/theme', load: () => import('./pages/admin/theme.js'), title: 'page.admin_theme' },
 ];
 
 /**

@@ -323,3 +323,72 @@ test('a developer cannot reach the admin pages: the API answers 403 and the port
   await review(page, 'admin-developer-forbidden');
   await context.close();
 });
+
+test('an operator changes the theme and every page takes its colours and logo without a restart', async () => {
+  const { page, context, errors } = await openPage(browser, server.base);
+  await signIn(page);
+  await page.goto('/publisher/apis');
+  const primary = page.locator('main a.button.primary').first();
+  await primary.waitFor();
+  const background = () => primary.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const token = () => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim());
+  assert.equal(await background(), 'rgb(31, 95, 173)', "Tollgate's own primary colour");
+
+  await page.goto('/admin/theme');
+  await page.getByRole('heading', { level: 1, name: 'Theme' }).waitFor();
+  const light = page.getByRole('group', { name: 'Colours, light scheme' });
+  // A colour that is not #rrggbb is refused at its field, and nothing is stored.
+  await light.getByLabel('Primary', { exact: true }).fill('purple');
+  await page.getByRole('button', { name: 'Save the theme' }).click();
+  await page.locator('#light-primary-errors').waitFor();
+  assert.equal(await light.getByLabel('Primary', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.equal((await admin.expect(200, 'GET', '/api/v1/admin/theme')).light.primary, undefined);
+  // So is extra CSS that would reach outside the stylesheet.
+  await light.getByLabel('Primary', { exact: true }).fill('#7A1FA2');
+  await light.getByLabel('Text on primary').fill('#ffffff');
+  await light.getByLabel('Links').fill('#6a1b9a');
+  await page.getByLabel('Extra CSS').fill('} body { display: none; }');
+  await page.getByRole('button', { name: 'Save the theme' }).click();
+  await page.locator('#extra-css-errors').waitFor();
+  await page.getByLabel('Extra CSS').fill('.brand span { letter-spacing: 0.25em; }');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.getByLabel('New logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('img', { name: 'The logo that will be used' }).waitFor();
+  // The preview follows the form before anything is saved.
+  assert.equal(await page.locator('.theme-preview button.primary').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(122, 31, 162)');
+  await review(page, 'admin-theme');
+  await page.getByRole('button', { name: 'Save the theme' }).click();
+  await page.getByRole('status').getByText('The theme is saved').waitFor();
+  // This page takes the new stylesheet at once.
+  await page.waitForFunction(() => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim() === '#7a1fa2');
+
+  // Another page, loaded afresh from the same running server: the new colours, CSS and logo.
+  await page.goto('/publisher/apis');
+  await primary.waitFor();
+  assert.equal(await token(), '#7a1fa2');
+  assert.equal(await background(), 'rgb(122, 31, 162)');
+  assert.equal(await page.locator('.brand span').evaluate((el) => getComputedStyle(el).letterSpacing), '4px');
+  const logo = page.locator('.brand img');
+  await page.waitForFunction(() => /** @type {HTMLImageElement} */ (document.querySelector('.brand img'))?.complete);
+  assert.deepEqual(await logo.evaluate((el) => [/** @type {HTMLImageElement} */ (el).naturalWidth, /** @type {HTMLImageElement} */ (el).naturalHeight]), [1, 1], 'the uploaded 1×1 PNG');
+  // The light colours stay in the light scheme: a dark-scheme reader keeps Tollgate's dark tokens.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await token(), '#5a9be6');
+  await page.emulateMedia({ colorScheme: 'light' });
+  // Someone else's browser, signed in separately, gets it too.
+  const other = await openPage(browser, server.base);
+  await signIn(other.page);
+  await other.page.goto('/publisher/apis');
+  await other.page.locator('main a.button.primary').first().waitFor();
+  assert.equal(await other.page.locator('main a.button.primary').first().evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(122, 31, 162)');
+  await review(page, 'themed-apis');
+  assert.deepEqual([...errors, ...other.errors], []);
+  await other.context.close();
+
+  // Back to Tollgate's own theme for the tests that follow.
+  await admin.expect(200, 'PUT', '/api/v1/admin/theme', {});
+  await page.reload();
+  await primary.waitFor();
+  assert.equal(await background(), 'rgb(31, 95, 173)');
+  await context.close();
+});

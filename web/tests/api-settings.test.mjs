@@ -80,6 +80,8 @@ test('a publisher edits the CORS policy and the gateway answers preflights with 
     assert.equal(await preflight('https://evil.example.test'), null);
     // After a reload the form shows what is stored.
     await page.reload();
+    // (The form fills in once the API is read.)
+    await page.waitForFunction(() => !!/** @type {HTMLTextAreaElement | null} */ (document.querySelector('#cors-origins'))?.value);
     assert.equal(await page.getByLabel('Allowed origins').inputValue(), 'https://app.example.test\nhttps://admin.example.test');
     assert.equal(await page.getByRole('checkbox', { name: 'DELETE', exact: true }).isChecked(), false);
     assert.deepEqual(errors, []);

@@ -20,6 +20,7 @@ const TABS = [
   ['/admin/tokens', 'admin.tab_tokens', 'any'],
   ['/admin/gateway', 'admin.tab_gateway', 'operator'],
   ['/admin/signing-keys', 'admin.tab_keys', 'operator'],
+  ['/admin/theme', 'admin.tab_theme', 'operator'],
 ];
 
 /** The tabs the signed-in user may use. */
