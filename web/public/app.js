@@ -1,7 +1,7 @@
 // @ts-check
 // The portal's shell: session bootstrap, navigation by role, and the page the router picks.
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from './components/html.js';
 import { Toasts } from './components/toast.js';
 import { ErrorState, Loading } from './components/states.js';
@@ -84,8 +84,10 @@ function Page() {
       live = false;
     };
   }, [path]);
-  // After a navigation, focus goes to the new page's heading (screen readers announce it).
-  useEffect(() => {
+  // After a navigation, focus goes to the new page's heading (screen readers announce it) —
+  // before the page is painted, so that it never takes focus from a field the user has already
+  // started to fill in.
+  useLayoutEffect(() => {
     if (loaded?.path === path) main.current?.querySelector('h1')?.focus();
   }, [loaded]);
   if (!found) {
