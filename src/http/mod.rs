@@ -1,7 +1,7 @@
 //! The control plane's HTTP surface: axum handlers with utoipa annotations, one file per
 //! resource, under `/api/v1`; operations endpoints at the root; our own OpenAPI document at
 //! `/api/openapi.json` with Swagger UI (served from the binary) at `/api/docs`; the web portal
-//! (`web/public`) at `/` ([`portal`]).
+//! (`web/public`) at `/` ([`portal`]) with the operator's theme at `/theme.css` ([`theme`]).
 
 pub mod accounts;
 pub mod admin;
@@ -25,6 +25,7 @@ pub mod orgs;
 pub mod plans;
 pub mod portal;
 pub mod subscriptions;
+pub mod theme;
 pub mod tokens;
 pub mod webhooks;
 
@@ -117,6 +118,7 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(analytics::routes())
         .merge(exports::routes())
         .merge(admin::routes())
+        .merge(theme::routes())
         .merge(gateway::routes())
         .merge(webhooks::routes());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -124,6 +126,7 @@ fn api(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ops::routes())
         .merge(discovery::routes())
         .merge(oauth::routes())
+        .merge(theme::public_routes())
         .split_for_parts();
     contract::declare_problems(&mut doc);
     (router, doc)

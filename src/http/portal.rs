@@ -11,7 +11,10 @@
 //!   SHA-256 of its one inline script, the import map; no `unsafe-inline`, no `unsafe-eval`.
 //!
 //! The portal is a client of the public REST API only; nothing here reads the database. These
-//! files are not part of the REST contract, so they are not in the OpenAPI document.
+//! files are not part of the REST contract, so they are not in the OpenAPI document. The
+//! operator's theme, which does come from the database, is served beside them by
+//! [`super::theme`] (`/theme.css`, `/theme/logo`), a stylesheet and an image of this origin that
+//! the shell's CSP already allows.
 
 use std::sync::Arc;
 
@@ -37,6 +40,8 @@ pub const RESERVED: &[&str] = &[
     "/healthz",
     "/readyz",
     "/assets",
+    "/theme",
+    "/theme.css",
 ];
 
 /// The placeholder in `index.html` for the versioned asset prefix.
@@ -259,6 +264,8 @@ mod tests {
             "/metrics",
             "/healthz",
             "/assets/x",
+            "/theme.css",
+            "/theme/x",
         ] {
             assert!(is_reserved(path), "{path}");
         }

@@ -124,6 +124,8 @@ pub struct ApiFilter {
     pub tag: Option<String>,
     /// Lower-cased search text.
     pub text: Option<String>,
+    /// Exactly this context: the versions of one API.
+    pub context: Option<String>,
 }
 
 /// A lifecycle change to apply.
@@ -330,7 +332,8 @@ impl Store {
                 AND ($3 = '' OR state = $3)
                 AND ($4 = '' OR tags LIKE $4 ESCAPE '\\')
                 AND ($5 = '' OR search_text LIKE $5 ESCAPE '\\')
-              ORDER BY id LIMIT $6"
+                AND ($6 = '' OR context = $6)
+              ORDER BY id LIMIT $7"
         ));
         Ok(sqlx::query_as(sql)
             .bind(org_id)
@@ -344,6 +347,7 @@ impl Store {
                     .unwrap_or_default(),
             )
             .bind(filter.text.as_deref().map(like_pattern).unwrap_or_default())
+            .bind(filter.context.as_deref().unwrap_or(""))
             .bind(page.fetch_limit())
             .fetch_all(&self.pool)
             .await?)

@@ -19,4 +19,5 @@ mod process;
 mod publisher;
 mod quota_restarts;
 mod snapshot_changes;
+mod theme;
 mod webhooks;

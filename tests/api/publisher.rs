@@ -384,6 +384,18 @@ async fn versions_copy_everything_and_publishing_can_deprecate_the_old_one() {
     assert_eq!(s, 200, "{b}");
     let (_, old, _) = publisher.get(&format!("/api/v1/apis/{v1_id}")).await;
     assert_eq!(old["is_default"], false, "one default per context");
+
+    // The versions of a context, for a version switcher: exactly those, oldest first.
+    create_api(&publisher, &org, "/shop-other").await;
+    let (s, versions, _) = publisher.get(&format!("/api/v1/orgs/{org}/apis?context=%2Fshop")).await;
+    assert_eq!(s, 200, "{versions}");
+    let listed: Vec<(&str, &str)> = versions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["version"].as_str().unwrap()))
+        .collect();
+    assert_eq!(listed, [(v1_id, "v1"), (v2_id, "v2")]);
 }
 
 #[tokio::test]

@@ -114,3 +114,19 @@ export async function get(call) {
 
 /** A stale write: someone changed the object since it was read (412 on If-Match). */
 export const isStale = (/** @type {unknown} */ e) => e instanceof ApiProblem && e.status === 412;
+
+/**
+ * Changes an API, sending the ETag it was read with as If-Match: an edit over someone else's
+ * is refused (412, `isStale`), never lost. Answers the API as saved and its new ETag.
+ * @param {string} id
+ * @param {string | null} etag
+ * @param {Schemas['UpdateApiRequest']} changes
+ */
+export async function patchApi(id, etag, changes) {
+  const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
+    params: { path: { api_id: id } },
+    headers: etag ? { 'If-Match': etag } : {},
+    body: changes,
+  }));
+  return { api: data, etag: next };
+}

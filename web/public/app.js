@@ -1,7 +1,7 @@
 // @ts-check
 // The portal's shell: session bootstrap, navigation by role, and the page the router picks.
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from './components/html.js';
 import { Toasts } from './components/toast.js';
 import { ErrorState, Loading } from './components/states.js';
@@ -24,6 +24,8 @@ function Nav() {
       ${r.publisher ? item('/publisher/apis', 'nav.apis') : null}
       ${r.publisher ? item('/publisher/plans', 'nav.plans') : null}
       ${r.publisher ? item('/publisher/subscriptions', 'nav.subscriptions') : null}
+      ${r.publisher ? item('/publisher/revenue', 'nav.revenue') : null}
+      ${r.admin || r.operator ? item('/admin', 'nav.admin') : item('/admin/tokens', 'nav.tokens')}
     </ul>
   </nav>`;
 }
@@ -48,8 +50,9 @@ function Header() {
       navigate('/signin', { replace: true });
     }
   };
+  // The logo is the operator's (Administration → Theme) or Tollgate's own: /theme/logo serves either.
   return html`<header class="top">
-    <a class="brand" href="/"><img src=${`${assetBase}theme/logo.svg`} alt="" width="28" height="28" /><span>${t('app.name')}</span></a>
+    <a class="brand" href="/"><img src="/theme/logo" alt="" height="28" /><span>${t('app.name')}</span></a>
     ${me.value ? html`<${Nav} />` : null}
     ${me.value
       ? html`<div class="account">
@@ -81,8 +84,10 @@ function Page() {
       live = false;
     };
   }, [path]);
-  // After a navigation, focus goes to the new page's heading (screen readers announce it).
-  useEffect(() => {
+  // After a navigation, focus goes to the new page's heading (screen readers announce it) —
+  // before the page is painted, so that it never takes focus from a field the user has already
+  // started to fill in.
+  useLayoutEffect(() => {
     if (loaded?.path === path) main.current?.querySelector('h1')?.focus();
   }, [loaded]);
   if (!found) {
@@ -114,8 +119,6 @@ function App() {
 }
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-/** `/assets/<build-id>/`, where every file of the portal is served. */
-const assetBase = root.dataset.assetBase || '/';
 
 // The boot text goes: render() adds to what the container holds.
 loadSession().then(

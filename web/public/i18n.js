@@ -38,6 +38,15 @@ export function formatMoney(minor, currency) {
   return format.format(minor / 10 ** digits);
 }
 
+/**
+ * A price per unit in millionths of the currency unit (plans and invoice lines), with up to 6
+ * decimals.
+ * @param {number} micros @param {string} currency
+ */
+export function formatMicros(micros, currency) {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 6 }).format(micros / 1e6);
+}
+
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
 const number = new Intl.NumberFormat(locale);
 
@@ -45,3 +54,18 @@ const number = new Intl.NumberFormat(locale);
 export const formatDateTime = (at) => dateTime.format(new Date(at));
 /** @param {number} n */
 export const formatNumber = (n) => number.format(n);
+
+const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+const month = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+
+/** A date without its time (UTC: billing days and periods are UTC). @param {string | number | Date} at */
+export const formatDate = (at) => day.format(new Date(at));
+
+/** A billing period (`2026-11`) as its month and year; the text itself when it is not one. @param {string} period */
+export function formatPeriod(period) {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  return m ? month.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : period;
+}
+
+/** The current billing period (UTC), `YYYY-MM`. */
+export const currentPeriod = () => new Date().toISOString().slice(0, 7);

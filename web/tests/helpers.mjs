@@ -46,6 +46,8 @@ export async function startServer() {
       TOLLGATE_ADMIN_EMAIL: ADMIN_EMAIL,
       TOLLGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TOLLGATE_SECRET_KEY: SECRET_KEY,
+      // The tests' webhook receivers listen on 127.0.0.1.
+      TOLLGATE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -109,6 +109,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/theme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The theme (operators). */
+        get: operations["find_theme"];
+        /**
+         * Replace the theme (operators; `If-Match` supported). Every page uses it from its next load:
+         *     colours for light and dark schemes, extra CSS, the logo. Colours must be `#rrggbb`; the extra
+         *     CSS may not import, escape, reach other sites or leave its brackets open; the logo must be an
+         *     image of an allowed type. Recorded in the operator organization's audit log.
+         */
+        put: operations["update_theme"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/top": {
         parameters: {
             query?: never;
@@ -884,7 +907,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organization's APIs, oldest first, filtered by state, tag and text. */
+        /** The organization's APIs, oldest first, filtered by state, tag, text and context. */
         get: operations["list_apis"];
         put?: never;
         /** Create an API in state CREATED. */
@@ -1369,6 +1392,43 @@ export interface paths {
         };
         /** Readiness: the database answers and every migration is applied. */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/theme.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The theme's stylesheet, linked by every page of the portal. Revalidated at each load
+         *     (`no-cache` with an ETag), so a change shows on the next page load.
+         */
+        get: operations["find_theme_css"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/theme/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portal's logo: the operator's, or Tollgate's own. */
+        get: operations["find_theme_logo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3577,6 +3637,65 @@ export interface components {
             ended_at?: string | null;
         };
         /**
+         * @description Design tokens to override, each `#rrggbb`; absent or null keeps the portal's own.
+         * @example {
+         *       "link": "#6a1b9a",
+         *       "primary": "#7a1fa2",
+         *       "primary_text": "#ffffff"
+         *     }
+         */
+        ThemeColors: {
+            /** @description Buttons, the current tab, the current lifecycle state. */
+            primary?: string | null;
+            /** @description Text on the primary colour. */
+            primary_text?: string | null;
+            /** @description Links. */
+            link?: string | null;
+            /** @description The focus ring. */
+            focus?: string | null;
+            /** @description The page's background. */
+            background?: string | null;
+            /** @description The header, panels and code blocks. */
+            surface?: string | null;
+            /** @description Body text. */
+            text?: string | null;
+            /** @description Secondary text and hints. */
+            muted?: string | null;
+            /** @description Borders and rules. */
+            border?: string | null;
+        };
+        /**
+         * @example {
+         *       "dark": {
+         *         "primary": "#ce93d8"
+         *       },
+         *       "extra_css": ".brand span { letter-spacing: 0.05em; }",
+         *       "light": {
+         *         "primary": "#7a1fa2",
+         *         "primary_text": "#ffffff"
+         *       },
+         *       "logo": null,
+         *       "updated_at": "2026-11-29T21:00:00Z",
+         *       "updated_by": "admin@example.com"
+         *     }
+         */
+        ThemeResponse: {
+            /** @description Colours when the reader's system prefers a light scheme (the default). */
+            light: components["schemas"]["ThemeColors"];
+            /** @description Colours when it prefers a dark one. */
+            dark: components["schemas"]["ThemeColors"];
+            /** @description CSS appended to the theme. */
+            extra_css: string;
+            /** @description The logo as a `data:` URL, or null for Tollgate's own. */
+            logo?: string | null;
+            /**
+             * Format: date-time
+             * @description When an operator last changed it (null: never).
+             */
+            updated_at?: string | null;
+            updated_by?: string | null;
+        };
+        /**
          * @description One tier of graduated pricing: calls up to `up_to` (inclusive, cumulative within the period)
          *     cost `price_micros` each; the last tier has no `up_to`.
          */
@@ -3782,6 +3901,30 @@ export interface components {
         UpdateSubscriptionRequest: {
             /** @description The new plan; a plan that requires approval waits for the publisher (`pending_plan_id`). */
             plan_id: string;
+        };
+        /**
+         * @example {
+         *       "dark": {
+         *         "primary": "#ce93d8"
+         *       },
+         *       "extra_css": ".brand span { letter-spacing: 0.05em; }",
+         *       "light": {
+         *         "primary": "#7a1fa2",
+         *         "primary_text": "#ffffff"
+         *       },
+         *       "logo": "data:image/png;base64,iVBORw0KGgo="
+         *     }
+         */
+        UpdateThemeRequest: {
+            light?: components["schemas"]["ThemeColors"];
+            dark?: components["schemas"]["ThemeColors"];
+            /** @description At most 32 KiB; see the rules in the description. */
+            extra_css?: string;
+            /**
+             * @description A `data:` URL (`data:image/png;base64,…`) of a PNG, JPEG, GIF, WebP or SVG of at most
+             *     128 KiB, or null for Tollgate's own.
+             */
+            logo?: string | null;
         };
         /**
          * @example {
@@ -4374,6 +4517,73 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    find_theme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThemeResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    update_theme: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateThemeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThemeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -6675,6 +6885,8 @@ export interface operations {
                 tag?: string;
                 /** @description Text to find in the name, description, tags or resource paths. */
                 q?: string;
+                /** @description Only the versions of the API at this context (e.g. `/petstore`): a version switcher's list. */
+                context?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -8158,6 +8370,69 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    find_theme_css: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The theme as CSS */
+            200: {
+                headers: {
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example :root { --color-primary: #7a1fa2; } */
+                    "text/css": string;
+                };
+            };
+            /** @description Not modified since the ETag in `If-None-Match` */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    find_theme_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logo */
+            200: {
+                headers: {
+                    etag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": number[];
+                    "image/png": number[];
+                    "image/jpeg": number[];
+                    "image/gif": number[];
+                    "image/webp": number[];
+                };
+            };
+            /** @description Not modified since the ETag in `If-None-Match` */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

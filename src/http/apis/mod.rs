@@ -299,12 +299,14 @@ pub struct ApiListParams {
     pub tag: Option<String>,
     /// Text to find in the name, description, tags or resource paths.
     pub q: Option<String>,
+    /// Only the versions of the API at this context (e.g. `/petstore`): a version switcher's list.
+    pub context: Option<String>,
     #[param(inline)]
     pub limit: Option<PageLimit>,
     pub cursor: Option<String>,
 }
 
-/// The organization's APIs, oldest first, filtered by state, tag and text.
+/// The organization's APIs, oldest first, filtered by state, tag, text and context.
 #[utoipa::path(get, path = "/orgs/{org_id}/apis", tag = "apis",
     security(("session" = []), ("bearer" = [])),
     params(("org_id" = String, Path), ApiListParams),
@@ -337,6 +339,7 @@ pub async fn list_apis(
         state,
         tag: params.tag.map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()),
         text: params.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+        context: params.context.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
     };
     let rows = app.store.list_apis(&org_id, &filter, &page).await?;
     Ok(Json(Page::try_from_rows(rows, &page, |r| &r.id, ApiSummary::try_from)?))

@@ -1,5 +1,6 @@
 // @ts-check
 // Form fields with their label, hint and error messages wired for assistive technology.
+import { useEffect, useRef } from 'preact/hooks';
 import { html } from './html.js';
 import { t } from '../i18n.js';
 
@@ -21,14 +22,29 @@ export function Field({ id, label, hint, errors = [], children }) {
 }
 
 /**
- * A summary of what went wrong, focused when shown so that a screen reader reads it.
+ * A summary of what went wrong, focused when shown (or when its message changes) so that a
+ * screen reader reads it — not at every render, which would pull focus out of the field the
+ * user is correcting.
  * @param {{ message: string | null, items?: string[] }} props
  */
 export function ErrorSummary({ message, items = [] }) {
+  const box = useFocusOn(message);
   if (!message) return null;
-  return html`<div class="error-summary" role="alert" tabindex="-1" ref=${(/** @type {HTMLElement|null} */ el) => el?.focus()}>
+  return html`<div class="error-summary" role="alert" tabindex="-1" ref=${box}>
     <h2>${t('form.error_title')}</h2>
     <p>${message}</p>
     ${items.length ? html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>` : null}
   </div>`;
+}
+
+/**
+ * A ref that moves focus to its element whenever `key` changes to something truthy.
+ * @param {unknown} key
+ */
+export function useFocusOn(key) {
+  const ref = useRef(/** @type {HTMLElement | null} */ (null));
+  useEffect(() => {
+    if (key) ref.current?.focus();
+  }, [key]);
+  return ref;
 }

@@ -25,10 +25,13 @@ export function describeError(error) {
   return t('error.unexpected');
 }
 
-/** @param {{ error: unknown }} props */
-export function ErrorState({ error }) {
+/**
+ * @param {{ error: unknown, hint?: string }} props `hint`: what to do about a 403 (by default:
+ *   ask for the publisher role).
+ */
+export function ErrorState({ error, hint }) {
   return html`<div class="state error" role="alert">
     <p>${describeError(error)}</p>
-    ${error instanceof ApiProblem && error.status === 403 ? html`<p>${t('error.forbidden_hint')}</p>` : null}
+    ${error instanceof ApiProblem && error.status === 403 ? html`<p>${hint || t('error.forbidden_hint')}</p>` : null}
   </div>`;
 }

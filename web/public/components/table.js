@@ -2,7 +2,7 @@
 // A data table over a cursor-paged list: the server's `next_cursor` moves forward, a stack of
 // the cursors seen moves back. Sorting is by the server's order (stable, oldest first) or, for
 // the rows of one page, by a column the user picks.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { t } from '../i18n.js';
 
@@ -69,4 +69,37 @@ export function Pager({ page, next, onNext, onBack, busy = false }) {
     <span>${t('table.page', { page })}</span>
     <button type="button" onClick=${onNext} disabled=${busy || !next}>${t('table.next')}</button>
   </nav>`;
+}
+
+/**
+ * A cursor-paged list read from the server: the page at the current cursor, read again when
+ * `deps` change or on `reload()`. Filters that change the list should also `paging.reset()`.
+ * @template T
+ * @param {(cursor: string | undefined) => Promise<{ items: T[], next_cursor?: string | null }>} load
+ * @param {unknown[]} deps
+ */
+export function usePaged(load, deps) {
+  const paging = useCursor();
+  const [page, setPage] = useState(/** @type {{ items: T[], next_cursor?: string | null } | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    load(paging.cursor).then(
+      (data) => live && setPage(data),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, paging.cursor, version]);
+  return {
+    page,
+    error,
+    paging,
+    reload: () => setVersion((v) => v + 1),
+    /** The pager under the table. */
+    pager: () => html`<${Pager} page=${paging.page} next=${page?.next_cursor} onNext=${() => page?.next_cursor && paging.forward(page.next_cursor)} onBack=${paging.back} />`,
+  };
 }

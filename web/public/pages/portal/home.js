@@ -13,8 +13,13 @@ export default function Home() {
     <ul class="cards">
       ${r.publisher
         ? html`<li><a href="/publisher/apis"><strong>${t('nav.apis')}</strong><span>${t('home.apis_hint')}</span></a></li>
-               <li><a href="/publisher/apis/import"><strong>${t('import.title')}</strong><span>${t('home.import_hint')}</span></a></li>`
+               <li><a href="/publisher/apis/import"><strong>${t('import.title')}</strong><span>${t('home.import_hint')}</span></a></li>
+               <li><a href="/publisher/revenue"><strong>${t('nav.revenue')}</strong><span>${t('home.revenue_hint')}</span></a></li>`
         : null}
+      ${r.admin || r.operator
+        ? html`<li><a href="/admin"><strong>${t('nav.admin')}</strong><span>${t('home.admin_hint')}</span></a></li>`
+        : null}
+      <li><a href="/admin/tokens"><strong>${t('nav.tokens')}</strong><span>${t('home.tokens_hint')}</span></a></li>
     </ul>
   </section>`;
 }

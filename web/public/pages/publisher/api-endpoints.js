@@ -3,21 +3,17 @@
 // and the active health check. Saved with If-Match.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
-import { ApiFrame, useApi } from '../../components/api-frame.js';
-import { ErrorSummary, Field } from '../../components/form.js';
-import { describeError } from '../../components/states.js';
-import { toast } from '../../components/toast.js';
+import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
+import { Field } from '../../components/form.js';
 import { t } from '../../i18n.js';
-import { ApiProblem, client, isStale, send } from '../../api.js';
+import { ApiProblem } from '../../api.js';
 
 /** @param {import('../../router.js').PageProps} props */
 export default function ApiEndpoints({ params }) {
-  const { api, etag, error, reload, replace } = useApi(params.id);
+  const { api, error, reload, save, saving, saveError } = useApi(params.id);
   const [rows, setRows] = useState(/** @type {{ url: string, weight: string }[]} */ ([]));
   const [timeouts, setTimeouts] = useState({ connect: '', response: '' });
   const [check, setCheck] = useState({ on: false, path: '/', interval: '10' });
-  const [saveError, setSaveError] = useState(/** @type {unknown} */ (null));
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!api) return;
@@ -32,36 +28,19 @@ export default function ApiEndpoints({ params }) {
   const edit = (i, key) => (/** @type {Event} */ e) => setRows(rows.map((r, j) => (j === i ? { ...r, [key]: /** @type {HTMLInputElement} */ (e.currentTarget).value } : r)));
 
   /** @param {SubmitEvent} event */
-  const save = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    if (!api) return;
-    setBusy(true);
-    setSaveError(null);
-    try {
-      const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
-        params: { path: { api_id: api.id } },
-        headers: etag ? { 'If-Match': etag } : {},
-        body: {
-          endpoints: rows.filter((r) => r.url.trim()).map((r) => ({ url: r.url.trim(), weight: Number(r.weight) || 1 })),
-          connect_timeout_ms: Number(timeouts.connect),
-          response_timeout_ms: Number(timeouts.response),
-          health_check: check.on ? { path: check.path, interval_secs: Number(check.interval) } : null,
-        },
-      }));
-      replace(data, next);
-      toast(t('api.saved'));
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setBusy(false);
-    }
+    save({
+      endpoints: rows.filter((r) => r.url.trim()).map((r) => ({ url: r.url.trim(), weight: Number(r.weight) || 1 })),
+      connect_timeout_ms: Number(timeouts.connect),
+      response_timeout_ms: Number(timeouts.response),
+      health_check: check.on ? { path: check.path, interval_secs: Number(check.interval) } : null,
+    });
   };
 
   return html`<${ApiFrame} api=${api} error=${error} tab="/endpoints">
-    ${isStale(saveError)
-      ? html`<div class="error-summary" role="alert"><p>${t('error.stale')}</p><button type="button" onClick=${() => { setSaveError(null); reload(); }}>${t('api.reload')}</button></div>`
-      : html`<${ErrorSummary} message=${saveError ? describeError(saveError) : null} />`}
-    <form onSubmit=${save} novalidate>
+    <${SaveProblem} error=${saveError} reload=${reload} />
+    <form onSubmit=${submit} novalidate>
       <fieldset><legend>${t('endpoints.backends')}</legend>
         ${rows.map((r, i) => html`<div class="row">
           <${Field} id=${`endpoint-${i}-url`} label=${t('endpoints.url', { n: i + 1 })} errors=${errs(`/endpoints/${i}/url`)}>
@@ -97,7 +76,7 @@ export default function ApiEndpoints({ params }) {
             <//>`
           : null}
       </fieldset>
-      <button type="submit" class="primary" disabled=${busy}>${t('api.save')}</button>
+      <button type="submit" class="primary" disabled=${saving}>${t('api.save')}</button>
     </form>
   <//>`;
 }

@@ -3,13 +3,14 @@
 // visibility edited with If-Match, so an edit over someone else's is refused, not lost.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
-import { ApiFrame, useApi } from '../../components/api-frame.js';
+import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { ErrorSummary, Field } from '../../components/form.js';
 import { describeError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { formatDateTime, t } from '../../i18n.js';
-import { ApiProblem, client, get, isStale, send } from '../../api.js';
+import { ApiProblem, client, get, send } from '../../api.js';
 import { membership } from '../../session.js';
+import { navigate } from '../../router.js';
 
 /** @typedef {import('../../../types/api').components['schemas']['Visibility']} Visibility */
 
@@ -20,10 +21,8 @@ const VISIBILITIES = ['public', 'organization', 'roles'];
 
 /** @param {import('../../router.js').PageProps} props */
 export default function ApiOverview({ params }) {
-  const { api, etag, error, reload, replace } = useApi(params.id);
+  const { api, error, reload, save, saving, saveError } = useApi(params.id);
   const [form, setForm] = useState({ name: '', description: '', tags: '', visibility: /** @type {Visibility} */ ('public') });
-  const [saveError, setSaveError] = useState(/** @type {unknown} */ (null));
-  const [busy, setBusy] = useState(false);
 
   const [plans, setPlans] = useState(/** @type {Plan[]} */ ([]));
   const [offered, setOffered] = useState(/** @type {string[]} */ ([]));
@@ -39,21 +38,7 @@ export default function ApiOverview({ params }) {
   }, [api]);
 
   /** Saves the plans offered (If-Match, like every edit here). */
-  const savePlans = async () => {
-    if (!api) return;
-    setSaveError(null);
-    try {
-      const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
-        params: { path: { api_id: api.id } },
-        headers: etag ? { 'If-Match': etag } : {},
-        body: { plan_ids: offered },
-      }));
-      replace(data, next);
-      toast(t('api.saved'));
-    } catch (e) {
-      setSaveError(e);
-    }
-  };
+  const savePlans = () => save({ plan_ids: offered });
 
   useEffect(() => {
     if (api) setForm({ name: api.name, description: api.description, tags: api.tags.join(', '), visibility: api.visibility });
@@ -63,29 +48,13 @@ export default function ApiOverview({ params }) {
   const bind = (key) => (/** @type {Event} */ e) => setForm({ ...form, [key]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
 
   /** @param {SubmitEvent} event */
-  const save = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    if (!api) return;
-    setBusy(true);
-    setSaveError(null);
-    try {
-      const tags = form.tags.split(',').map((s) => s.trim()).filter(Boolean);
-      const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
-        params: { path: { api_id: api.id } },
-        headers: etag ? { 'If-Match': etag } : {},
-        body: { name: form.name, description: form.description, tags, visibility: form.visibility },
-      }));
-      replace(data, next);
-      toast(t('api.saved'));
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setBusy(false);
-    }
+    const tags = form.tags.split(',').map((x) => x.trim()).filter(Boolean);
+    save({ name: form.name, description: form.description, tags, visibility: form.visibility });
   };
 
   const problem = saveError instanceof ApiProblem ? saveError : null;
-  const stale = isStale(saveError);
   return html`<${ApiFrame} api=${api} error=${error} tab="">
     ${api
       ? html`<dl class="facts">
@@ -97,13 +66,8 @@ export default function ApiOverview({ params }) {
           <dt>${t('apis.updated')}</dt><dd><time datetime=${api.updated_at}>${formatDateTime(api.updated_at)}</time></dd>
         </dl>
         <h2>${t('api.edit')}</h2>
-        ${stale
-          ? html`<div class="error-summary" role="alert" tabindex="-1" ref=${(/** @type {HTMLElement | null} */ el) => el?.focus()}>
-              <p>${t('error.stale')}</p>
-              <button type="button" onClick=${() => { setSaveError(null); reload(); }}>${t('api.reload')}</button>
-            </div>`
-          : html`<${ErrorSummary} message=${saveError ? describeError(saveError) : null} />`}
-        <form onSubmit=${save} novalidate>
+        <${SaveProblem} error=${saveError} reload=${reload} />
+        <form onSubmit=${submit} novalidate>
           <${Field} id="name" label=${t('apis.name')} errors=${problem?.messagesFor('/name') || []}>
             ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="text" value=${form.name} onInput=${bind('name')} />`}
           <//>
@@ -118,7 +82,7 @@ export default function ApiOverview({ params }) {
               ${VISIBILITIES.map((v) => html`<option value=${v}>${t(`visibility.${v}`)}</option>`)}
             </select>`}
           <//>
-          <button type="submit" class="primary" disabled=${busy}>${t('api.save')}</button>
+          <button type="submit" class="primary" disabled=${saving}>${t('api.save')}</button>
         </form>
         <h2 id="plans-offered">${t('api.plans_offered')}</h2>
         ${plans.length
@@ -128,9 +92,46 @@ export default function ApiOverview({ params }) {
                   onChange=${(/** @type {Event} */ e) => setOffered(/** @type {HTMLInputElement} */ (e.currentTarget).checked ? [...offered, p.id] : offered.filter((x) => x !== p.id))} />
                 <label for=${`plan-${p.id}`}>${p.name}</label>
               </div>`)}
-              <button type="button" onClick=${savePlans}>${t('api.save_plans')}</button>
+              <button type="button" disabled=${saving} onClick=${savePlans}>${t('api.save_plans')}</button>
             </fieldset>`
-          : html`<p>${t('api.no_plans')} <a href="/publisher/plans">${t('api.create_plan')}</a></p>`}`
+          : html`<p>${t('api.no_plans')} <a href="/publisher/plans">${t('api.create_plan')}</a></p>`}
+        <${NewVersion} apiId=${api.id} />`
       : null}
   <//>`;
+}
+
+/**
+ * A new version of the API: everything copied (resources, documents, plans, endpoints, the
+ * OpenAPI document) into a version in state Created, which the page then shows.
+ * @param {{ apiId: string }} props
+ */
+function NewVersion({ apiId }) {
+  const [version, setVersion] = useState('');
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [busy, setBusy] = useState(false);
+  const problem = error instanceof ApiProblem ? error : null;
+  /** @param {SubmitEvent} event */
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await send(client.POST('/api/v1/apis/{api_id}/versions', { params: { path: { api_id: apiId } }, body: { version: version.trim() } }));
+      toast(t('versions.created', { version: data.version }));
+      navigate(`/publisher/apis/${data.id}`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<h2>${t('versions.new')}</h2>
+    <p>${t('versions.intro')}</p>
+    <${ErrorSummary} message=${error && !problem?.errors.length ? describeError(error) : null} />
+    <form class="row-inline" onSubmit=${submit} novalidate>
+      <${Field} id="new-version" label=${t('versions.version')} hint=${t('versions.version_hint')} errors=${problem?.messagesFor('/version') || []}>
+        ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="text" value=${version} onInput=${(/** @type {Event} */ e) => setVersion(/** @type {HTMLInputElement} */ (e.currentTarget).value)} />`}
+      <//>
+      <button type="submit" disabled=${busy || !version.trim()}>${t('versions.create')}</button>
+    </form>`;
 }

@@ -3,13 +3,12 @@
 // whole list and saved with If-Match, like every edit of an API.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
-import { ApiFrame, useApi } from '../../components/api-frame.js';
+import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { DataTable } from '../../components/table.js';
-import { ErrorSummary, Field } from '../../components/form.js';
-import { Empty, describeError } from '../../components/states.js';
-import { toast } from '../../components/toast.js';
+import { Field } from '../../components/form.js';
+import { Empty } from '../../components/states.js';
 import { t } from '../../i18n.js';
-import { ApiProblem, client, isStale, send } from '../../api.js';
+import { ApiProblem } from '../../api.js';
 
 /** @typedef {import('../../../types/api').components['schemas']['Resource']} Resource */
 
@@ -17,37 +16,16 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** @param {import('../../router.js').PageProps} props */
 export default function ApiResources({ params }) {
-  const { api, etag, error, reload, replace } = useApi(params.id);
+  const { api, error, reload, save, saving, saveError } = useApi(params.id);
   const [rows, setRows] = useState(/** @type {Resource[]} */ ([]));
   const [method, setMethod] = useState('GET');
   const [path, setPath] = useState('');
-  const [saveError, setSaveError] = useState(/** @type {unknown} */ (null));
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (api) setRows(api.resources);
   }, [api]);
   const changed = !!api && JSON.stringify(rows) !== JSON.stringify(api.resources);
   const problem = saveError instanceof ApiProblem ? saveError : null;
-
-  const save = async () => {
-    if (!api) return;
-    setBusy(true);
-    setSaveError(null);
-    try {
-      const { data, etag: next } = await send(client.PATCH('/api/v1/apis/{api_id}', {
-        params: { path: { api_id: api.id } },
-        headers: etag ? { 'If-Match': etag } : {},
-        body: { resources: rows },
-      }));
-      replace(data, next);
-      toast(t('api.saved'));
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   /** @param {SubmitEvent} event */
   const add = (event) => {
@@ -77,14 +55,12 @@ export default function ApiResources({ params }) {
   const errors = problem ? problem.errors.map((e) => `${e.pointer}: ${e.message}`) : [];
 
   return html`<${ApiFrame} api=${api} error=${error} tab="/resources">
-    ${isStale(saveError)
-      ? html`<div class="error-summary" role="alert"><p>${t('error.stale')}</p><button type="button" onClick=${() => { setSaveError(null); reload(); }}>${t('api.reload')}</button></div>`
-      : html`<${ErrorSummary} message=${errors.length ? t('resources.invalid') : saveError ? describeError(saveError) : null} items=${errors} />`}
+    <${SaveProblem} error=${saveError} reload=${reload} message=${errors.length ? t('resources.invalid') : null} items=${errors} />
     ${api && (rows.length
       ? html`<${DataTable} caption=${t('api.tab_resources')} columns=${columns} rows=${rows} rowKey=${(/** @type {Resource} */ r) => `${r.method} ${r.path}`} />`
       : html`<${Empty} title=${t('resources.none')} />`)}
     ${api
-      ? html`<p class="actions"><button type="button" class="primary" disabled=${busy || !changed} onClick=${save}>${t('resources.save')}</button>
+      ? html`<p class="actions"><button type="button" class="primary" disabled=${saving || !changed} onClick=${() => save({ resources: rows })}>${t('resources.save')}</button>
           ${changed ? html`<span role="status">${t('resources.unsaved')}</span>` : null}</p>
         <h2>${t('resources.add_title')}</h2>
         <form class="row" onSubmit=${add}>

@@ -9,7 +9,7 @@ import { ErrorSummary, Field } from '../../components/form.js';
 import { Empty, ErrorState, Loading, describeError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { currencyExponent, monthlyCharges, parseDecimal } from '../../components/pricing.js';
-import { formatMoney, formatNumber, t } from '../../i18n.js';
+import { formatMicros, formatMoney, formatNumber, t } from '../../i18n.js';
 import { ApiProblem, client, get, send } from '../../api.js';
 import { membership } from '../../session.js';
 
@@ -26,11 +26,6 @@ export function describePricing(p, currency) {
     case 'per_call': return t('pricing.per_call_is', { price: formatMicros(p.price_micros, currency), included: formatNumber(p.included_calls) });
     case 'graduated': return t('pricing.graduated_is', { tiers: p.tiers.length });
   }
-}
-
-/** A per-call price in millionths of the currency unit, as money. @param {number} micros @param {string} currency */
-function formatMicros(micros, currency) {
-  return new Intl.NumberFormat(document.documentElement.lang || 'en', { style: 'currency', currency, maximumFractionDigits: 6 }).format(micros / 1e6);
 }
 
 const EMPTY = {
