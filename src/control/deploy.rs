@@ -66,6 +66,15 @@ impl Deployer {
         *self.revision.borrow()
     }
 
+    /// Read-your-writes: deploys what writes of this process committed if the embedded gateway
+    /// does not serve it yet (no database query when it does).
+    pub async fn catch_up(&self) -> anyhow::Result<()> {
+        if *self.store.committed().borrow() > self.deployed_revision() {
+            self.sync().await?;
+        }
+        Ok(())
+    }
+
     /// Revisions as they are deployed, for remote nodes' streams.
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.revision.subscribe()
@@ -150,15 +159,18 @@ impl Deployer {
             let token = shutdown.clone();
             tokio::spawn(async move { me.listen(token).await });
         }
+        // This process's commits arrive at once; other processes' (the CLI, SQLite replicas)
+        // at the next poll.
+        let mut committed = self.store.committed();
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
-                _ = tick.tick() => {
-                    if let Err(e) = self.sync().await {
-                        tracing::warn!(error = %format!("{e:#}"), "gateway sync failed");
-                    }
-                }
+                Ok(()) = committed.changed() => {}
+                _ = tick.tick() => {}
+            }
+            if let Err(e) = self.sync().await {
+                tracing::warn!(error = %format!("{e:#}"), "gateway sync failed");
             }
         }
     }

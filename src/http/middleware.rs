@@ -41,9 +41,6 @@ pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) 
         .to_owned();
     let span = tracing::info_span!("request", method = %method, route = %route, request_id = %request_id);
 
-    // Writes that can change what the gateway serves (not logins, not token issuance).
-    let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS")
-        && ((route.starts_with("/api/v1/") && !route.starts_with("/api/v1/auth/")) || route == "/oauth2/revoke");
     app.metrics.http_in_flight.inc();
     let limit = app.config.request_timeout;
     let outcome = tokio::time::timeout(limit, next.run(req))
@@ -65,11 +62,12 @@ pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) 
             .into_response()
         }),
     };
-    // Read-your-writes for the embedded gateway: a successful write that changed traffic rules
-    // is deployed before its response leaves (remote nodes follow the revision stream).
-    if writes
+    // Read-your-writes for the embedded gateway: a write that committed a new revision (the
+    // store announces it, store::Store::committed) is deployed before its response leaves;
+    // remote nodes follow the revision stream.
+    if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS")
         && resp.status().is_success()
-        && let Err(e) = app.deployer.sync().instrument(span.clone()).await
+        && let Err(e) = app.deployer.catch_up().instrument(span.clone()).await
     {
         span.in_scope(|| tracing::warn!(error = %format!("{e:#}"), "deploying to the gateway failed"));
     }

@@ -313,9 +313,10 @@ impl Store {
         let mut entry = entry;
         entry.target_id = id.clone();
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         let row = fetch_api(&mut tx, &id).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 
@@ -465,9 +466,10 @@ impl Store {
             put_spec(&mut tx, id, spec).await?;
         }
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         let row = fetch_api(&mut tx, id).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 
@@ -497,8 +499,9 @@ impl Store {
             }
         }
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(())
     }
 
@@ -566,9 +569,10 @@ impl Store {
             }
         }
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         let api = fetch_api(&mut tx, id).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(api)
     }
 
@@ -634,9 +638,10 @@ impl Store {
         let mut entry = entry;
         entry.target_id = new_id_.clone();
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         let row = fetch_api(&mut tx, &new_id_).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 }

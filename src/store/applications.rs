@@ -174,8 +174,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         super::subscriptions::end_where(&mut tx, "application_id", id, now).await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(())
     }
 
@@ -184,8 +185,9 @@ impl Store {
     pub async fn insert_api_key(&self, application_id: &str, key: NewSecret<'_>) -> StoreResult<ApiKeyRow> {
         let mut tx = self.begin_write().await?;
         let row = insert_key(&mut tx, application_id, &key).await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 
@@ -221,8 +223,9 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(())
     }
 
@@ -252,8 +255,9 @@ impl Store {
                 "only a live key that was not rotated already can be rotated".into(),
             ));
         }
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 

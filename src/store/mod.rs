@@ -25,13 +25,14 @@ mod users;
 pub mod webhooks;
 
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
+use tokio::sync::watch;
 
 pub use analytics::{
     CellGroups, InvoiceExportQuery, InvoiceExportRow, TopRow, UsageExportQuery, UsageExportRow, UsageFact, UsageQuery,
@@ -127,6 +128,8 @@ impl PageQuery {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The latest revision a write of this process committed (see [`Store::committed`]).
+    committed: Arc<watch::Sender<i64>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -167,11 +170,35 @@ impl Store {
             .connect(&connect_url)
             .await
             .with_context(|| format!("cannot connect to the database at {url}"))?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            committed: Arc::new(watch::channel(0).0),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The latest revision a write of this process committed, changing as writes commit: a
+    /// write that changes what gateways serve bumps the revision in its transaction
+    /// (`revision.rs`) and announces it here once committed. The deployer follows it (and,
+    /// for other replicas' writes, Postgres NOTIFY and a slow poll); a handler that promises
+    /// read-your-writes waits until the gateway serves at least this revision.
+    pub fn committed(&self) -> watch::Receiver<i64> {
+        self.committed.subscribe()
+    }
+
+    /// After the commit of a transaction that bumped the revision to `revision`.
+    fn announce(&self, revision: i64) {
+        self.committed.send_if_modified(|latest| {
+            let newer = revision > *latest;
+            if newer {
+                *latest = revision;
+            }
+            newer
+        });
     }
 
     /// Every write transaction of the store (reads-only use the pool directly). On SQLite it takes the write lock at once

@@ -220,8 +220,9 @@ impl Store {
         )))?;
         let row = row.ok_or(StoreError::PreconditionFailed)?;
         audit::write(&mut tx, &entry).await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(row)
     }
 

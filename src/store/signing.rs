@@ -56,8 +56,9 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         Ok(())
     }
 
@@ -74,10 +75,15 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() > 0 {
-            revision::bump_access(&mut tx).await?;
-        }
+        let revision = if done.rows_affected() > 0 {
+            Some(revision::bump_access(&mut tx).await?)
+        } else {
+            None
+        };
         tx.commit().await?;
+        if let Some(revision) = revision {
+            self.announce(revision);
+        }
         Ok(())
     }
 

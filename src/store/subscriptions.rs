@@ -226,8 +226,9 @@ impl Store {
         let mut entry = entry;
         entry.target_id = id.clone();
         audit::write(&mut tx, &entry).await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         self.find_subscription(&id)
             .await?
             .ok_or(StoreError::NotFound("subscription"))
@@ -343,8 +344,9 @@ impl Store {
         let event = if ends { SUBSCRIPTION_ENDED } else { SUBSCRIPTION_CHANGED };
         emit(&mut tx, id, event, change, now).await?;
         audit::write(&mut tx, &entry).await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         self.find_subscription(id)
             .await?
             .ok_or(StoreError::NotFound("subscription"))
@@ -402,8 +404,9 @@ impl Store {
             emit(&mut tx, id, SUBSCRIPTION_CHANGED, change, now).await?;
         }
         audit::write(&mut tx, &entry).await?;
-        revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx).await?;
         tx.commit().await?;
+        self.announce(revision);
         self.find_subscription(id)
             .await?
             .ok_or(StoreError::NotFound("subscription"))
