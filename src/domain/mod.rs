@@ -14,6 +14,7 @@ pub mod plan;
 pub mod policy;
 pub mod pricing;
 pub mod secret;
+pub mod subscription;
 pub mod throttle;
 pub mod usage;
 pub mod webhook;

@@ -20,8 +20,9 @@ use crate::app::AppState;
 use crate::domain::ids::to_datetime;
 use crate::domain::lifecycle::ApiState;
 use crate::domain::policy::Permission;
+use crate::domain::subscription::{SubscriptionAction, SubscriptionState};
 use crate::error::{ApiError, Problem};
-use crate::store::{ApiRow, AuditEntry, PlanRow, SubscriptionFilter, SubscriptionRow, subscription_state as st};
+use crate::store::{ApiRow, AuditEntry, PlanRow, SubscriptionFilter, SubscriptionRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -236,11 +237,7 @@ pub async fn create_subscription(
         _ => return Err(ApiError::not_found("API")),
     }
     let plan = offered_plan(&app, &api, &req.plan_id).await?;
-    let state = if plan.requires_approval != 0 {
-        st::PENDING
-    } else {
-        st::ACTIVE
-    };
+    let state = SubscriptionState::initial(plan.requires_approval != 0).as_str();
     let mut e = audit(
         &auth,
         "subscription.created",
@@ -322,14 +319,11 @@ pub async fn delete_subscription(
     let (s, parties) = subscription_for(&app, &auth, &subscription_id).await?;
     require(&parties, Party::Owner, "the application's owner")?;
     let e = entry(&auth, "subscription.ended", &s, json!({"by": "owner"}));
+    transition_allowed(&s, SubscriptionAction::End)?;
+    let from = SubscriptionAction::End.from_states();
+    let to = SubscriptionAction::End.target().as_str();
     app.store
-        .set_subscription_state(
-            &s.id,
-            &[st::PENDING, st::ACTIVE, st::BLOCKED],
-            st::ENDED,
-            "unsubscribed",
-            e,
-        )
+        .set_subscription_state(&s.id, &from, to, "unsubscribed", e)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -379,9 +373,8 @@ async fn decide(
     app: &AppState,
     auth: &Auth,
     id: &str,
-    from: &[&str],
-    to: &str,
-    action: &'static str,
+    action: SubscriptionAction,
+    audit_action: &'static str,
     reason: String,
 ) -> Result<Json<SubscriptionResponse>, ApiError> {
     let (s, parties) = subscription_for(app, auth, id).await?;
@@ -389,9 +382,38 @@ async fn decide(
     if reason.chars().count() > 1000 {
         return Err(ApiError::invalid_field("/reason", "must be at most 1000 characters"));
     }
-    let e = entry(auth, action, &s, json!({"from": s.state, "to": to, "reason": reason}));
-    let row = app.store.set_subscription_state(&s.id, from, to, &reason, e).await?;
+    transition_allowed(&s, action)?;
+    let to = action.target().as_str();
+    let e = entry(
+        auth,
+        audit_action,
+        &s,
+        json!({"from": s.state, "to": to, "reason": reason}),
+    );
+    let from = action.from_states();
+    let row = app.store.set_subscription_state(&s.id, &from, to, &reason, e).await?;
     Ok(Json(row.into()))
+}
+
+/// 409 with the actions allowed now when `action` does not apply to the subscription's state
+/// (the store checks again under its lock: a decision taken meanwhile also gets 409).
+fn transition_allowed(s: &SubscriptionRow, action: SubscriptionAction) -> Result<(), ApiError> {
+    let state = SubscriptionState::parse(&s.state).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!(
+            "subscription {} has an unknown state {}",
+            s.id,
+            s.state
+        ))
+    })?;
+    if state.apply(action).is_some() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(format!(
+        "{} is not allowed for a {} subscription",
+        action.as_str(),
+        state.as_str()
+    ))
+    .with_allowed(state.allowed_actions()))
 }
 
 /// Approve a PENDING subscription, or a pending plan change of an ACTIVE one.
@@ -408,7 +430,7 @@ pub async fn approve_subscription(
     Path(subscription_id): Path<String>,
 ) -> Result<Json<SubscriptionResponse>, ApiError> {
     let (s, _) = subscription_for(&app, &auth, &subscription_id).await?;
-    if s.state == st::ACTIVE && s.pending_plan_id.is_none() {
+    if SubscriptionState::parse(&s.state) == Some(SubscriptionState::Active) && s.pending_plan_id.is_none() {
         return Err(ApiError::conflict(
             "nothing to approve: the subscription is active with no pending plan change",
         ));
@@ -417,8 +439,7 @@ pub async fn approve_subscription(
         &app,
         &auth,
         &subscription_id,
-        &[st::PENDING, st::ACTIVE],
-        st::ACTIVE,
+        SubscriptionAction::Approve,
         "subscription.approved",
         String::new(),
     )
@@ -444,8 +465,7 @@ pub async fn reject_subscription(
         &app,
         &auth,
         &subscription_id,
-        &[st::PENDING],
-        st::REJECTED,
+        SubscriptionAction::Reject,
         "subscription.rejected",
         req.reason,
     )
@@ -471,8 +491,7 @@ pub async fn block_subscription(
         &app,
         &auth,
         &subscription_id,
-        &[st::ACTIVE],
-        st::BLOCKED,
+        SubscriptionAction::Block,
         "subscription.blocked",
         req.reason,
     )
@@ -496,8 +515,7 @@ pub async fn unblock_subscription(
         &app,
         &auth,
         &subscription_id,
-        &[st::BLOCKED],
-        st::ACTIVE,
+        SubscriptionAction::Unblock,
         "subscription.unblocked",
         String::new(),
     )

@@ -314,10 +314,33 @@ async fn subscriptions_with_approval_plan_changes_and_lifecycle() {
         (blocked["state"].as_str(), blocked["reason"].as_str()),
         (Some("BLOCKED"), Some("abuse"))
     );
+    // Blocked twice, or rejected once active: 409 naming what the state allows.
+    let (s, problem, _) = publisher
+        .call(
+            Method::POST,
+            &format!("/api/v1/subscriptions/{sub_id}/block"),
+            Some(json!({"reason": "again"})),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), problem["allowed"].clone()),
+        (409, json!(["unblock", "end"]))
+    );
     let (_, active, _) = publisher
         .call(Method::POST, &format!("/api/v1/subscriptions/{sub_id}/unblock"), None)
         .await;
     assert_eq!(active["state"], "ACTIVE");
+    let (s, problem, _) = publisher
+        .call(
+            Method::POST,
+            &format!("/api/v1/subscriptions/{sub_id}/reject"),
+            Some(json!({"reason": "late"})),
+        )
+        .await;
+    assert_eq!(
+        (s.as_u16(), problem["allowed"].clone()),
+        (409, json!(["approve", "block", "end"]))
+    );
     let (s, changed, _) = dev
         .call(
             Method::PATCH,
