@@ -40,7 +40,7 @@ start() { # $1 = database URL, $2… = extra environment
   local url=$1
   shift
   ( cd "$WORK" && exec env TOLLGATE_DATABASE_URL="$url" TOLLGATE_LISTEN=127.0.0.1:$PORT TOLLGATE_GATEWAY_LISTEN=127.0.0.1:$((PORT + 1)) \
-    TOLLGATE_LOG=warn,tollgate::store::compaction=info TOLLGATE_ADMIN_EMAIL=admin@bench.local \
+    TOLLGATE_LOG=warn,tollgate::control=info TOLLGATE_ADMIN_EMAIL=admin@bench.local \
     TOLLGATE_ADMIN_PASSWORD='bench admin password' TOLLGATE_SECRET_KEY_FILE="$WORK/secret.key" "$@" \
     "$BIN" >>"$WORK/server.log" 2>&1 ) &
   PID=$!

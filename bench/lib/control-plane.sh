@@ -1,11 +1,14 @@
-# Sourced by bench/gateway.sh and bench/profile.sh: builds the release binary, starts a control
+# Sourced by bench/gateway.sh and bench/profile.sh: builds the release binary (or takes BIN=… as
+# built, e.g. an older commit's for a before/after comparison), starts a control
 # plane on embedded SQLite in $WORK, and sets up what our gateway slot serves: a plan whose rate
 # limit never rejects, an API at /api/v1 (default version) on $BACKEND, an application subscribed
 # to it, $API_KEYS keys (bench-key-0000 …, stored SHA-256 only) and, with AUTH=jwt, an access token.
 # Leaves: BIN, WORK, CP, CP_PID, TOKEN (operator PAT for a node), APP, J, CSRF, api(), HEADERS.
 # Needs: ROOT, AUTH, API_KEYS, BACKEND.
-cargo build --release --quiet --bin tollgate
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/tollgate
+if [[ -z ${BIN:-} ]]; then
+  cargo build --release --quiet --bin tollgate
+  BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/tollgate
+fi
 WORK=$(mktemp -d)
 CP_PORT=18281
 trap 'kill $CP_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
