@@ -429,15 +429,9 @@ async fn fill(stream: &TcpStream, buf: &mut BytesMut, mut deadline: Pin<&mut Sle
     }
     let idle = buf.is_empty();
     loop {
-        let spare = buf.capacity() - buf.len();
-        match stream.try_read_buf(buf) {
+        match read_now(stream, buf) {
             Ok(0) => return Fill::Closed,
-            Ok(n) => {
-                if n < spare {
-                    drained(stream);
-                }
-                return Fill::Data;
-            }
+            Ok(_) => return Fill::Data,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             Err(_) => return Fill::Closed,
         }
@@ -585,26 +579,37 @@ impl http_body::Body for RequestBody {
     }
 }
 
-/// After a read that did not fill the buffer the socket is empty: forget its
-/// readiness without the `EAGAIN` read that would otherwise find out (what
-/// tokio's `AsyncRead` does for a short read, and `try_read` does not).
-fn drained(stream: &TcpStream) {
-    let _ = stream.try_io(tokio::io::Interest::READABLE, || {
-        Err::<(), _>(io::Error::from(io::ErrorKind::WouldBlock))
+/// Reads what the socket holds into `buf` without waiting (`WouldBlock` when it holds nothing).
+/// A read that did not fill the buffer emptied the socket: the readiness seen *before* that read
+/// is forgotten, so the next wait sleeps until new bytes arrive instead of paying an `EAGAIN` read
+/// to find out (what tokio's `AsyncRead` does after a short read, and `try_read` does not). Tokio
+/// forgets it only if no readiness event came since that snapshot, so bytes that arrive right
+/// after the read still wake the reader; a snapshot taken after the read (as this code once did)
+/// could swallow their event and stall the connection until a timeout.
+fn read_now(stream: &TcpStream, buf: &mut BytesMut) -> io::Result<usize> {
+    let spare = buf.capacity() - buf.len();
+    let mut short = None;
+    let read = stream.try_io(tokio::io::Interest::READABLE, || {
+        let n = stream.try_read_buf(buf)?;
+        if n > 0 && n < spare {
+            // Not an error: `WouldBlock` is how try_io is told to forget the readiness.
+            short = Some(n);
+            return Err(io::Error::from(io::ErrorKind::WouldBlock));
+        }
+        Ok(n)
     });
+    match short {
+        Some(n) => Ok(n),
+        None => read,
+    }
 }
 
 /// `poll_read_buf` through a shared socket.
 fn read_shared(stream: &TcpStream, cx: &mut Context<'_>, buf: &mut BytesMut) -> Poll<io::Result<usize>> {
     loop {
         ready!(stream.poll_read_ready(cx))?;
-        let spare = buf.capacity() - buf.len();
-        match stream.try_read_buf(buf) {
+        match read_now(stream, buf) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Ok(n) if n > 0 && n < spare => {
-                drained(stream);
-                return Poll::Ready(Ok(n));
-            }
             other => return Poll::Ready(other),
         }
     }
