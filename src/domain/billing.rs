@@ -93,6 +93,79 @@ pub fn seconds_within(from: i64, to: Option<i64>, period_start: i64, period_end:
     (end - start).max(0)
 }
 
+/// An invoice's status, stored as its lower-case name.
+///
+/// ```text
+/// draft     → finalized (finalize), void (void)
+/// finalized → finalized (finalize: idempotent, nothing changes), void (void)
+/// void      → none
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceStatus {
+    Draft,
+    Finalized,
+    Void,
+}
+
+/// What the biller or a publisher does to an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceAction {
+    Finalize,
+    Void,
+}
+
+impl InvoiceAction {
+    pub const ALL: [InvoiceAction; 2] = [Self::Finalize, Self::Void];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Finalize => "finalize",
+            Self::Void => "void",
+        }
+    }
+}
+
+impl InvoiceStatus {
+    pub const ALL: [InvoiceStatus; 3] = [Self::Draft, Self::Finalized, Self::Void];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Finalized => "finalized",
+            Self::Void => "void",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InvoiceStatus> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// The transition table.
+    pub fn transitions(self) -> &'static [(InvoiceAction, InvoiceStatus)] {
+        use InvoiceAction as A;
+        use InvoiceStatus as S;
+        match self {
+            S::Draft => &[(A::Finalize, S::Finalized), (A::Void, S::Void)],
+            S::Finalized => &[(A::Finalize, S::Finalized), (A::Void, S::Void)],
+            S::Void => &[],
+        }
+    }
+
+    pub fn apply(self, action: InvoiceAction) -> Option<InvoiceStatus> {
+        self.transitions().iter().find(|(a, _)| *a == action).map(|(_, to)| *to)
+    }
+
+    /// For a 409: the actions allowed from this status.
+    pub fn allowed_actions(self) -> Vec<String> {
+        self.transitions().iter().map(|(a, _)| a.as_str().to_owned()).collect()
+    }
+
+    /// Whether the invoice still follows usage (its lines are recomputed until finalized).
+    pub fn follows_usage(self) -> bool {
+        self == Self::Draft
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +219,29 @@ mod tests {
             seconds_within(0, Some(split), 10_000, 70_000) + seconds_within(split, None, 10_000, 70_000),
             60
         );
+    }
+
+    #[test]
+    fn the_invoice_transition_table_is_exactly_this() {
+        use InvoiceAction as A;
+        use InvoiceStatus as S;
+        let expected = [
+            (S::Draft, A::Finalize, Some(S::Finalized)),
+            (S::Draft, A::Void, Some(S::Void)),
+            (S::Finalized, A::Finalize, Some(S::Finalized)),
+            (S::Finalized, A::Void, Some(S::Void)),
+            (S::Void, A::Finalize, None),
+            (S::Void, A::Void, None),
+        ];
+        assert_eq!(expected.len(), S::ALL.len() * A::ALL.len(), "every pair is listed");
+        for (from, action, to) in expected {
+            assert_eq!(from.apply(action), to, "{from:?} --{action:?}-->");
+        }
+        for s in S::ALL {
+            assert_eq!(S::parse(s.as_str()), Some(s));
+            assert_eq!(s.follows_usage(), s == S::Draft);
+        }
+        assert_eq!(S::parse("DRAFT"), None);
+        assert_eq!(S::Void.allowed_actions(), Vec::<String>::new());
     }
 }

@@ -16,12 +16,12 @@ use super::authn::Auth;
 use super::extract::{ApiJson, ApiQuery, Page, PageLimit, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
-use crate::domain::billing::BillingPeriod;
+use crate::domain::billing::{BillingPeriod, InvoiceAction, InvoiceStatus};
 use crate::domain::ids::{now_ms, to_datetime};
 use crate::domain::policy::{GlobalPermission, Permission};
 use crate::domain::pricing::{currency_exponent, format_minor};
 use crate::error::{ApiError, Problem};
-use crate::store::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, invoice_status};
+use crate::store::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -239,8 +239,10 @@ pub fn parse_cursor(raw: Option<&str>) -> Result<Option<(i64, String)>, ApiError
 pub fn parse_status(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     match raw {
         None => Ok(None),
-        Some(s @ (invoice_status::DRAFT | invoice_status::FINALIZED | invoice_status::VOID)) => Ok(Some(s.to_owned())),
-        Some(_) => Err(ApiError::bad_request("status must be draft, finalized or void")),
+        Some(s) => match InvoiceStatus::parse(s) {
+            Some(status) => Ok(Some(status.as_str().to_owned())),
+            None => Err(ApiError::bad_request("status must be draft, finalized or void")),
+        },
     }
 }
 
@@ -342,7 +344,7 @@ pub async fn get_invoice(
     Path(invoice_id): Path<String>,
 ) -> Result<Json<Invoice>, ApiError> {
     let (mut invoice, _) = visible_invoice(&app, &auth, &invoice_id).await?;
-    if invoice.status == invoice_status::DRAFT {
+    if InvoiceStatus::parse(&invoice.status).is_some_and(InvoiceStatus::follows_usage) {
         let scope = InvoiceScope {
             org_id: Some(invoice.org_id.clone()),
             customer_id: Some(invoice.customer_id.clone()),
@@ -377,12 +379,34 @@ pub async fn finalize_invoice(
     Path(invoice_id): Path<String>,
 ) -> Result<Json<Invoice>, ApiError> {
     let invoice = managed_invoice(&app, &auth, &invoice_id).await?;
+    transition_allowed(&invoice, InvoiceAction::Finalize)?;
     let mut entry = audit(&auth, "invoice.finalized", "invoice", json!({}));
     entry.org_id = Some(invoice.org_id.clone());
     entry.target_id = invoice.id.clone();
     let (row, _) = app.store.finalize_invoice(&invoice.id, entry).await?;
     let lines = app.store.invoice_lines(&row.id).await?;
     Ok(Json(Invoice::new(row, &app.config.billing_period(), Some(lines))))
+}
+
+/// 409 with the actions allowed now when `action` does not apply to the invoice's status (the
+/// store checks again under its lock: a change made meanwhile also gets 409).
+fn transition_allowed(invoice: &InvoiceRow, action: InvoiceAction) -> Result<(), ApiError> {
+    let status = InvoiceStatus::parse(&invoice.status).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!(
+            "invoice {} has an unknown status {}",
+            invoice.id,
+            invoice.status
+        ))
+    })?;
+    if status.apply(action).is_some() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(format!(
+        "{} is not allowed for a {} invoice",
+        action.as_str(),
+        status.as_str()
+    ))
+    .with_allowed(status.allowed_actions()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -410,6 +434,7 @@ pub async fn void_invoice(
     ApiJson(req): ApiJson<VoidRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
     let invoice = managed_invoice(&app, &auth, &invoice_id).await?;
+    transition_allowed(&invoice, InvoiceAction::Void)?;
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::invalid_field("/reason", "must be 1 to 500 characters"));

@@ -109,7 +109,7 @@ async fn offered_plan(app: &AppState, api: &ApiRow, plan_id: &str) -> Result<Pla
         return Err(ApiError::invalid_field("/plan_id", "is not a plan this API offers"));
     }
     let plan = app.store.find_plan(plan_id).await?.ok_or(ApiError::not_found("plan"))?;
-    if plan.state == "deprecated" {
+    if plan.is_deprecated() {
         return Err(ApiError::conflict(
             "the plan is deprecated and takes no new subscriptions",
         ));

@@ -10,16 +10,10 @@ use std::collections::BTreeMap;
 use sqlx::{Any, Transaction};
 
 use super::{AuditEntry, Store, StoreError, StoreResult, audit};
+use crate::domain::billing::InvoiceStatus;
 use crate::domain::ids::{new_id, now_ms};
 use crate::domain::plan::Pricing;
 use crate::domain::pricing::{self, Charge};
-
-/// Statuses of an invoice.
-pub mod status {
-    pub const DRAFT: &str = "draft";
-    pub const FINALIZED: &str = "finalized";
-    pub const VOID: &str = "void";
-}
 
 /// Calls billed: answered by the backend with 2xx or 3xx. Errors, and calls refused by the
 /// gateway (authentication, rate limit, quota), are not billed.
@@ -460,13 +454,14 @@ impl Store {
         let Some((org_id, customer_id, start, end, currency, state)) = row else {
             return Err(StoreError::NotFound("invoice"));
         };
-        if state == status::FINALIZED {
+        match InvoiceStatus::parse(&state) {
             // Idempotent: finalizing twice is not an error, and changes nothing.
-            tx.rollback().await?;
-            return Ok((self.require_invoice(id).await?, false));
-        }
-        if state != status::DRAFT {
-            return Err(StoreError::Conflict(format!("a {state} invoice cannot be finalized")));
+            Some(InvoiceStatus::Finalized) => {
+                tx.rollback().await?;
+                return Ok((self.require_invoice(id).await?, false));
+            }
+            Some(InvoiceStatus::Draft) => {}
+            _ => return Err(StoreError::Conflict(format!("a {state} invoice cannot be finalized"))),
         }
         if now < end {
             return Err(StoreError::Conflict(format!(

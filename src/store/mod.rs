@@ -40,7 +40,7 @@ pub use analytics::{
 pub use apis::{ApiFields, ApiFilter, ApiRow, LifecycleEventRow, NewSpec, SpecRow, Transition};
 pub use applications::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
-pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow, status as invoice_status};
+pub use billing::{InvoiceFilter, InvoiceLineRow, InvoiceRow, InvoiceScope, RevenueRow};
 pub use catalog::{CatalogCursor, CatalogQuery, Viewer};
 pub use compaction::{CompactionPolicy, CompactionReport};
 pub use deployment::{

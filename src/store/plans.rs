@@ -49,8 +49,13 @@ impl PlanRow {
             pricing: json(&self.pricing)?,
             currency: self.currency.clone(),
             requires_approval: self.requires_approval != 0,
-            deprecated: self.state == "deprecated",
+            deprecated: self.is_deprecated(),
         })
+    }
+
+    /// A deprecated plan takes no new subscriptions; existing ones go on.
+    pub fn is_deprecated(&self) -> bool {
+        self.state == "deprecated"
     }
 }
 
