@@ -148,7 +148,7 @@ pub struct DeliveryResponse {
 
 impl From<WebhookDeliveryRow> for DeliveryResponse {
     fn from(d: WebhookDeliveryRow) -> Self {
-        let pending = d.state == state::PENDING;
+        let pending = d.is_pending();
         Self {
             id: d.id,
             webhook_id: d.endpoint_id,

@@ -65,6 +65,13 @@ pub struct WebhookDeliveryRow {
     pub org_id: String,
 }
 
+impl WebhookDeliveryRow {
+    /// Still to be (re)tried: its next attempt time means something.
+    pub fn is_pending(&self) -> bool {
+        self.state == crate::domain::webhook::state::PENDING
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebhookAttemptRow {
     pub attempt: i64,

@@ -478,14 +478,19 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
         (voided["status"].as_str(), voided["void_reason"].as_str()),
         (Some("void"), Some("goodwill"))
     );
-    let (s, _, _) = admin
+    // A void invoice is final: voiding or finalizing it again is 409, and nothing is allowed.
+    let (s, problem, _) = admin
         .call(
             Method::POST,
             &format!("/api/v1/invoices/{id}/void"),
             Some(json!({"reason": "x"})),
         )
         .await;
-    assert_eq!(s, 409);
+    assert_eq!((s.as_u16(), problem["allowed"].clone()), (409, json!([])), "{problem}");
+    let (s, problem, _) = admin
+        .call(Method::POST, &format!("/api/v1/invoices/{id}/finalize"), None)
+        .await;
+    assert_eq!((s.as_u16(), problem["allowed"].clone()), (409, json!([])), "{problem}");
 
     // Analytics: the developer's series counts the same calls, refused calls aside.
     let (s, series, _) = dev
