@@ -115,6 +115,7 @@ test('a stale edit gets the "changed by someone else" message, and reload shows 
   await review(page, 'api-overview-stale');
   await alert.getByRole('button', { name: 'Reload' }).click();
   await page.getByRole('heading', { level: 1, name: /Their name/ }).waitFor();
+  // The field follows the reloaded API in the same paint as the heading.
   assert.equal(await page.getByLabel('Name').inputValue(), 'Their name');
   assert.deepEqual(errors, []);
   await context.close();

@@ -2,7 +2,7 @@
 // An API's CORS policy, which the gateway applies and answers preflights with: on or off,
 // allowed origins, methods and headers, exposed headers, credentials, how long a browser may
 // keep the preflight's answer. Saved with If-Match.
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { Field } from '../../components/form.js';
@@ -19,7 +19,7 @@ export default function ApiCors({ params }) {
   const { api, error, reload, save, saving, saveError } = useApi(params.id);
   const [form, setForm] = useState({ enabled: false, origins: '', methods: /** @type {string[]} */ ([]), headers: '', expose: '', credentials: false, maxAge: '600' });
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!api) return;
     const c = api.cors;
     setForm({

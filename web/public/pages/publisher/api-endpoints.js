@@ -1,7 +1,7 @@
 // @ts-check
 // An API's endpoints: the backends the gateway forwards to, with their weights, the timeouts,
 // and the active health check. Saved with If-Match.
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { Field } from '../../components/form.js';
@@ -15,7 +15,7 @@ export default function ApiEndpoints({ params }) {
   const [timeouts, setTimeouts] = useState({ connect: '', response: '' });
   const [check, setCheck] = useState({ on: false, path: '/', interval: '10' });
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!api) return;
     setRows(api.endpoints.map((e) => ({ url: e.url, weight: String(e.weight ?? 1) })));
     setTimeouts({ connect: String(api.connect_timeout_ms), response: String(api.response_timeout_ms) });

@@ -1,7 +1,7 @@
 // @ts-check
 // An API's overview: what it is, where it is reached, who sees it; name, description, tags and
 // visibility edited with If-Match, so an edit over someone else's is refused, not lost.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { ErrorSummary, Field } from '../../components/form.js';
@@ -33,14 +33,16 @@ export default function ApiOverview({ params }) {
       () => setPlans([]),
     );
   }, [org]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (api) setOffered(api.plan_ids);
   }, [api]);
 
   /** Saves the plans offered (If-Match, like every edit here). */
   const savePlans = () => save({ plan_ids: offered });
 
-  useEffect(() => {
+  // Before paint (a layout effect): the fields show the API as loaded or reloaded in the same
+  // paint as the heading, never the stale edit for a frame.
+  useLayoutEffect(() => {
     if (api) setForm({ name: api.name, description: api.description, tags: api.tags.join(', '), visibility: api.visibility });
   }, [api]);
 

@@ -1,7 +1,7 @@
 // @ts-check
 // An API's resources: method, path template, whether callers need a credential. Edited as a
 // whole list and saved with If-Match, like every edit of an API.
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { ApiFrame, SaveProblem, useApi } from '../../components/api-frame.js';
 import { DataTable } from '../../components/table.js';
@@ -21,7 +21,7 @@ export default function ApiResources({ params }) {
   const [method, setMethod] = useState('GET');
   const [path, setPath] = useState('');
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (api) setRows(api.resources);
   }, [api]);
   const changed = !!api && JSON.stringify(rows) !== JSON.stringify(api.resources);

@@ -168,7 +168,8 @@ export default function Plans() {
       ? html`<${DataTable} caption=${t('plans.title')} columns=${columns} rows=${page.items} rowKey=${(/** @type {Plan} */ p) => p.id} />
         <${Pager} page=${paging.page} next=${page.next_cursor} onNext=${() => page.next_cursor && paging.forward(page.next_cursor)} onBack=${paging.back} />`
       : html`<${Empty} title=${t('plans.none')} />`}
-    <h2>${t('plans.new')}</h2>
+    ${/* The form comes with the list, not before it: arriving above it, the list would push it down. */
+    !page && !error ? null : html`<h2>${t('plans.new')}</h2>
     <${ErrorSummary} message=${saveError ? describeError(saveError) : null} />
     <div class="split">
       <form onSubmit=${create} novalidate>
@@ -223,6 +224,6 @@ export default function Plans() {
         <button type="submit" class="primary" disabled=${busy}>${t('plans.create')}</button>
       </form>
       <${Preview} form=${form} />
-    </div>
+    </div>`}
   </section>`;
 }
