@@ -67,7 +67,7 @@ impl SubscriptionAction {
 impl SubscriptionState {
     pub const ALL: [SubscriptionState; 5] = [Self::Pending, Self::Active, Self::Blocked, Self::Rejected, Self::Ended];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "PENDING",
             Self::Active => "ACTIVE",

@@ -7,13 +7,15 @@ use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, revisi
 use crate::domain::ids::{new_id, now_ms, to_datetime};
 use crate::domain::webhook::{SUBSCRIPTION_CHANGED, SUBSCRIPTION_CREATED, SUBSCRIPTION_ENDED};
 
-/// Subscription states.
+/// Subscription states as stored: the names of `domain::subscription::SubscriptionState`.
 pub mod state {
-    pub const PENDING: &str = "PENDING";
-    pub const ACTIVE: &str = "ACTIVE";
-    pub const BLOCKED: &str = "BLOCKED";
-    pub const REJECTED: &str = "REJECTED";
-    pub const ENDED: &str = "ENDED";
+    use crate::domain::subscription::SubscriptionState;
+
+    pub const PENDING: &str = SubscriptionState::Pending.as_str();
+    pub const ACTIVE: &str = SubscriptionState::Active.as_str();
+    pub const BLOCKED: &str = SubscriptionState::Blocked.as_str();
+    pub const REJECTED: &str = SubscriptionState::Rejected.as_str();
+    pub const ENDED: &str = SubscriptionState::Ended.as_str();
 }
 
 /// A subscription with what authorization and display need from its application and API.
