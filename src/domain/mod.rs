@@ -15,6 +15,7 @@ pub mod policy;
 pub mod pricing;
 pub mod secret;
 pub mod subscription;
+pub mod theme;
 pub mod throttle;
 pub mod usage;
 pub mod webhook;
