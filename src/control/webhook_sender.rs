@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::domain::ids::now_ms;
-use crate::domain::webhook::{self, state};
+use crate::domain::webhook::{self, AttemptResult, DeliveryState};
 use crate::oauth::crypto::SecretBox;
 use crate::store::{AttemptOutcome, ClaimedDelivery, Store};
 
@@ -174,20 +174,18 @@ impl Sender {
             }
         };
         let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let succeeded = error.is_none() && status.is_some_and(|s| (200..300).contains(&s));
-        let (new_state, next_attempt_at) = if succeeded {
-            (state::SUCCEEDED, None)
-        } else if attempts >= self.max_attempts {
-            (state::FAILED, None)
-        } else {
+        let delivered = error.is_none() && status.is_some_and(|s| (200..300).contains(&s));
+        let result = AttemptResult::of(delivered, attempts, self.max_attempts);
+        // A claimed delivery is pending, and every result moves a pending one.
+        let new_state = DeliveryState::Pending.after(result).unwrap_or(DeliveryState::Failed);
+        let next_attempt_at = (result == AttemptResult::Retry).then(|| {
             let delay = webhook::backoff(self.retry_base_delay, attempts, MAX_RETRY_DELAY, rand::random::<f64>());
-            let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4);
-            (state::PENDING, Some(now_ms() + delay_ms))
-        };
+            now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4)
+        });
         let error = error.map(|e| webhook::truncate_message(&e, MAX_ERROR_CHARS));
         tracing::debug!(
             delivery = %claimed.id, event = %claimed.event_id, attempt = attempts, ?status,
-            error = error.as_deref().unwrap_or(""), state = new_state, "webhook attempt"
+            error = error.as_deref().unwrap_or(""), state = new_state.as_str(), "webhook attempt"
         );
         let outcome = AttemptOutcome {
             started_at,
@@ -199,7 +197,7 @@ impl Sender {
         };
         match self.store.record_webhook_attempt(&claimed, &outcome).await {
             Ok(true) => {
-                if new_state == state::FAILED {
+                if new_state == DeliveryState::Failed {
                     tracing::warn!(delivery = %claimed.id, endpoint = %claimed.endpoint_id, attempts, "webhook delivery failed for good");
                 }
             }

@@ -42,12 +42,79 @@ pub const HEADER_SIGNATURE: &str = "tollgate-webhook-signature";
 /// Longest accepted endpoint URL.
 pub const MAX_URL_LEN: usize = 2048;
 
-/// Delivery states.
-pub mod state {
-    pub const PENDING: &str = "pending";
-    pub const SUCCEEDED: &str = "succeeded";
-    pub const FAILED: &str = "failed";
-    pub const ALL: &[&str] = &[PENDING, SUCCEEDED, FAILED];
+/// A delivery's state. A delivery is born pending (for an event, a test or a re-send, which is
+/// a new delivery); each attempt moves it by what the attempt came to, until it is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttemptResult {
+    /// The receiver answered 2xx.
+    Delivered,
+    /// It did not, and attempts are left: tried again after a back-off.
+    Retry,
+    /// It did not, and that was the last attempt.
+    GiveUp,
+}
+
+impl AttemptResult {
+    pub const ALL: [AttemptResult; 3] = [Self::Delivered, Self::Retry, Self::GiveUp];
+
+    /// The result of attempt number `attempt` (1-based) of at most `max_attempts`.
+    pub fn of(delivered: bool, attempt: u32, max_attempts: u32) -> AttemptResult {
+        if delivered {
+            Self::Delivered
+        } else if attempt >= max_attempts {
+            Self::GiveUp
+        } else {
+            Self::Retry
+        }
+    }
+}
+
+impl DeliveryState {
+    pub const ALL: [DeliveryState; 3] = [Self::Pending, Self::Succeeded, Self::Failed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeliveryState> {
+        Self::ALL.into_iter().find(|state| state.as_str() == s)
+    }
+
+    /// The transition table.
+    pub fn transitions(self) -> &'static [(AttemptResult, DeliveryState)] {
+        use AttemptResult as R;
+        use DeliveryState as S;
+        match self {
+            S::Pending => &[
+                (R::Delivered, S::Succeeded),
+                (R::Retry, S::Pending),
+                (R::GiveUp, S::Failed),
+            ],
+            S::Succeeded | S::Failed => &[],
+        }
+    }
+
+    /// The state after an attempt, if one may be made in this state.
+    pub fn after(self, result: AttemptResult) -> Option<DeliveryState> {
+        self.transitions().iter().find(|(r, _)| *r == result).map(|(_, to)| *to)
+    }
+
+    /// No attempt will be made any more.
+    pub fn is_final(self) -> bool {
+        self.transitions().is_empty()
+    }
 }
 
 /// An endpoint URL: absolute http(s) with a host, no credentials, no fragment, at most
@@ -185,6 +252,36 @@ pub fn truncate_message(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivery_state_table_is_exhaustive() {
+        use AttemptResult as R;
+        use DeliveryState as S;
+        let expected = [
+            (S::Pending, R::Delivered, Some(S::Succeeded)),
+            (S::Pending, R::Retry, Some(S::Pending)),
+            (S::Pending, R::GiveUp, Some(S::Failed)),
+            (S::Succeeded, R::Delivered, None),
+            (S::Succeeded, R::Retry, None),
+            (S::Succeeded, R::GiveUp, None),
+            (S::Failed, R::Delivered, None),
+            (S::Failed, R::Retry, None),
+            (S::Failed, R::GiveUp, None),
+        ];
+        assert_eq!(expected.len(), S::ALL.len() * R::ALL.len());
+        for (from, result, to) in expected {
+            assert_eq!(from.after(result), to, "{from:?} after {result:?}");
+        }
+        assert_eq!(S::ALL.map(S::is_final), [false, true, true]);
+        for state in S::ALL {
+            assert_eq!(S::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(S::parse("PENDING"), None);
+        assert_eq!(R::of(true, 5, 5), R::Delivered);
+        assert_eq!(R::of(false, 4, 5), R::Retry);
+        assert_eq!(R::of(false, 5, 5), R::GiveUp);
+        assert_eq!(R::of(false, 6, 5), R::GiveUp);
+    }
 
     #[test]
     fn internal_addresses() {

@@ -20,7 +20,7 @@ use crate::domain::FieldError;
 use crate::domain::ids::{new_id, to_datetime};
 use crate::domain::policy::Permission;
 use crate::domain::secret::{self, WEBHOOK_SECRET_PREFIX};
-use crate::domain::webhook::{self, state};
+use crate::domain::webhook::{self, DeliveryState};
 use crate::error::{ApiError, Problem};
 use crate::store::{AuditEntry, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookFields};
 
@@ -528,15 +528,12 @@ pub async fn list_webhook_deliveries(
     .to_query()?;
     let state_filter = match params.state.as_deref().map(str::to_ascii_lowercase) {
         None => None,
-        Some(s) if state::ALL.contains(&s.as_str()) => Some(s),
-        Some(_) => {
-            return Err(ApiError::bad_request("state must be one of pending, succeeded, failed"));
-        }
+        Some(s) => Some(
+            DeliveryState::parse(&s)
+                .ok_or_else(|| ApiError::bad_request("state must be one of pending, succeeded, failed"))?,
+        ),
     };
-    let rows = app
-        .store
-        .list_webhook_deliveries(&row.id, state_filter.as_deref(), &page)
-        .await?;
+    let rows = app.store.list_webhook_deliveries(&row.id, state_filter, &page).await?;
     Ok(Json(Page::from_rows(rows, &page, |r| &r.id, Into::into)))
 }
 

@@ -11,7 +11,7 @@ use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit};
 use crate::domain::ids::{new_id, now_ms, to_datetime};
-use crate::domain::webhook::{self, state};
+use crate::domain::webhook::{self, DeliveryState};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebhookEndpointRow {
@@ -68,7 +68,12 @@ pub struct WebhookDeliveryRow {
 impl WebhookDeliveryRow {
     /// Still to be (re)tried: its next attempt time means something.
     pub fn is_pending(&self) -> bool {
-        self.state == crate::domain::webhook::state::PENDING
+        self.state() == Some(DeliveryState::Pending)
+    }
+
+    /// The state, read through the domain's type (`None` for a name it does not know).
+    pub fn state(&self) -> Option<DeliveryState> {
+        DeliveryState::parse(&self.state)
     }
 }
 
@@ -113,8 +118,8 @@ pub struct AttemptOutcome {
     pub duration_ms: i64,
     pub status: Option<i64>,
     pub error: Option<String>,
-    /// `succeeded`, `failed`, or `pending` (then `next_attempt_at` is set).
-    pub state: &'static str,
+    /// Pending again (then `next_attempt_at` is set), or final.
+    pub state: DeliveryState,
     pub next_attempt_at: Option<i64>,
 }
 
@@ -373,7 +378,7 @@ impl Store {
     pub async fn list_webhook_deliveries(
         &self,
         endpoint_id: &str,
-        state: Option<&str>,
+        state: Option<DeliveryState>,
         page: &PageQuery,
     ) -> StoreResult<Vec<WebhookDeliveryRow>> {
         let sql = AssertSqlSafe(format!(
@@ -382,7 +387,7 @@ impl Store {
         ));
         Ok(sqlx::query_as(sql)
             .bind(endpoint_id)
-            .bind(state.unwrap_or(""))
+            .bind(state.map_or("", DeliveryState::as_str))
             .bind(&page.after)
             .bind(page.fetch_limit())
             .fetch_all(&self.pool)
@@ -473,7 +478,7 @@ impl Store {
                      LIMIT $3)",
             )
             .bind(before)
-            .bind(state::PENDING)
+            .bind(DeliveryState::Pending.as_str())
             .bind(batch)
             .execute(&self.pool)
             .await?
@@ -541,10 +546,9 @@ impl Store {
         claimed: &ClaimedDelivery,
         outcome: &AttemptOutcome,
     ) -> StoreResult<bool> {
-        debug_assert!(state::ALL.contains(&outcome.state));
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let completed_at = (outcome.state != state::PENDING).then_some(now);
+        let completed_at = outcome.state.is_final().then_some(now);
         let done = sqlx::query(
             "UPDATE webhook_deliveries SET state = $3, next_attempt_at = $4, claim_token = NULL, last_status = $5,
                     last_error = $6, updated_at = $7, completed_at = $8
@@ -552,7 +556,7 @@ impl Store {
         )
         .bind(&claimed.id)
         .bind(&claimed.claim_token)
-        .bind(outcome.state)
+        .bind(outcome.state.as_str())
         .bind(outcome.next_attempt_at)
         .bind(outcome.status)
         .bind(outcome.error.as_deref())
