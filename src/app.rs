@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::control::deploy::Deployer;
 use crate::domain::account::{self, Email, Password, Role};
+use crate::domain::clock::Clock;
 use crate::domain::secret;
 use crate::domain::throttle::FailureThrottle;
 use crate::gateway::limit::{PlanLimiter, RedisOptions};
@@ -37,16 +38,21 @@ pub struct AppState {
     /// would otherwise never end (the nodes' revision streams) end, so draining takes only as
     /// long as the requests in flight.
     pub stopping: CancellationToken,
+    /// The time every rule reads (the system's; a test's moves forward on demand). The store
+    /// and the gateway read the same clock.
+    pub clock: Clock,
 }
 
 impl AppState {
     /// Connect to the database, apply migrations and create the bootstrap admin when the
     /// database is empty.
-    pub async fn init(mut config: Config) -> anyhow::Result<AppState> {
+    pub async fn init(mut config: Config, clock: Clock) -> anyhow::Result<AppState> {
         if !config.ignored_env.is_empty() {
             tracing::warn!(variables = ?config.ignored_env, "ignoring environment variables that name no configuration key");
         }
-        let store = Store::connect(&config.database_url, config.database_max_connections).await?;
+        let store = Store::connect(&config.database_url, config.database_max_connections)
+            .await?
+            .with_clock(clock.clone());
         store.migrate().await?;
         if config.oauth_issuer.is_none() && config.public_url.is_none() {
             // Every replica must sign and accept the same `iss`; without a configured one the
@@ -57,7 +63,7 @@ impl AppState {
         store.seed_missing_default_plans().await?;
         let keys = KeyManager::init(store.clone(), &config).await?;
         let config = Arc::new(config);
-        let gateway = Arc::new(new_gateway(&config).await?);
+        let gateway = Arc::new(new_gateway(&config, clock.clone()).await?);
         let deployer = Arc::new(Deployer::new(
             store.clone(),
             Arc::clone(&keys),
@@ -82,18 +88,21 @@ impl AppState {
             deployer,
             webhooks,
             stopping: CancellationToken::new(),
+            clock,
         })
     }
 }
 
-/// A gateway with the configured API-key headers and limiter (Redis when configured).
-pub async fn new_gateway(config: &Config) -> anyhow::Result<Gateway> {
+/// A gateway with the configured API-key headers and limiter (Redis when configured), reading
+/// time from `clock`.
+pub async fn new_gateway(config: &Config, clock: Clock) -> anyhow::Result<Gateway> {
     let limiter = match &config.redis_url {
         Some(url) => PlanLimiter::with_redis(url, RedisOptions::default())
             .await
             .with_context(|| format!("redis_url {url:?} (TOLLGATE_REDIS_URL) is not usable"))?,
         None => PlanLimiter::local(),
-    };
+    }
+    .with_clock(clock.clone());
     let gateway_config = GatewayConfig {
         api_key_headers: config
             .gateway_api_key_headers
@@ -101,6 +110,7 @@ pub async fn new_gateway(config: &Config) -> anyhow::Result<Gateway> {
             .filter_map(|h| axum::http::HeaderName::from_bytes(h.to_ascii_lowercase().as_bytes()).ok())
             .collect(),
         problem_type_base: "/api/problems/".into(),
+        clock,
         ..GatewayConfig::default()
     };
     Ok(Gateway::new(gateway_config, Arc::new(limiter)))
@@ -169,8 +179,13 @@ pub struct Running {
 }
 
 impl Running {
-    /// Bind the listeners in `config` and serve.
+    /// Bind the listeners in `config` and serve, on the system's clock.
     pub async fn start(config: Config) -> anyhow::Result<Running> {
+        Self::start_with_clock(config, Clock::system()).await
+    }
+
+    /// Bind the listeners in `config` and serve, reading time from `clock` (tests move it).
+    pub async fn start_with_clock(config: Config, clock: Clock) -> anyhow::Result<Running> {
         let api = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (TOLLGATE_LISTEN)", config.listen))?;
@@ -181,7 +196,7 @@ impl Running {
         let mut config = config;
         config.listen = api.local_addr()?;
         config.gateway_listen = gateway.local_addr()?;
-        let state = AppState::init(config).await?;
+        let state = AppState::init(config, clock).await?;
         Self::serve(state, api, gateway)
     }
 

@@ -37,7 +37,7 @@ pub async fn run(options: NodeOptions, config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;
-    let gateway = Arc::new(crate::app::new_gateway(&config).await?);
+    let gateway = Arc::new(crate::app::new_gateway(&config, crate::domain::clock::Clock::system()).await?);
     let node = Arc::new(Node {
         gateway: Arc::clone(&gateway),
         http: reqwest::Client::builder()
@@ -164,7 +164,8 @@ impl Node {
             .await?;
         // A complete snapshot with 100,000 keys is tens of MB: decoded and built off the
         // runtime's thread.
-        tokio::task::spawn_blocking(move || serde_json::from_slice::<SnapshotDoc>(&body)?.apply(&running)).await?
+        let now = self.gateway.config().clock.now_ms();
+        tokio::task::spawn_blocking(move || serde_json::from_slice::<SnapshotDoc>(&body)?.apply(&running, now)).await?
     }
 
     /// Report usage every `interval`; after `stop`, keep trying for a while to deliver the rest.

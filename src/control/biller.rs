@@ -9,7 +9,6 @@ use tokio_util::sync::CancellationToken;
 use super::Every;
 use crate::config::Config;
 use crate::domain::billing::BillingPeriod;
-use crate::domain::ids::now_ms;
 use crate::store::{AuditEntry, InvoiceScope, Store};
 
 /// How many closed periods the first run looks back over (a control plane that was down for a
@@ -37,7 +36,7 @@ async fn round(
     done_through: &mut Option<i64>,
     shutdown: &CancellationToken,
 ) {
-    let now = now_ms();
+    let now = store.now_ms();
     // Closed periods whose grace is over, newest first, down to the last one handled.
     let mut due = Vec::new();
     let mut p = period.previous(now);

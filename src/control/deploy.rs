@@ -120,8 +120,9 @@ impl Deployer {
         let since = (deployed >= 0 && running.revision == deployed).then_some(deployed);
         let doc = self.document(since).await?;
         let revision = doc.revision;
+        let now = self.store.now_ms();
         let (snapshot, change) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let snapshot = doc.apply(&running)?;
+            let snapshot = doc.apply(&running, now)?;
             // A change is small: encode it once for the nodes that will ask for it.
             let change = match doc.base {
                 Some(base) => Some((base, Bytes::from(serde_json::to_vec(&doc)?))),

@@ -21,7 +21,6 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::AppState;
-use crate::domain::ids::now_ms;
 
 /// A worker's schedule: [`Every::round`] returns at once, then once per interval, and false
 /// once shutdown is cancelled. Rounds never overlap; a round that overran its interval is
@@ -99,7 +98,7 @@ pub fn spawn_workers(state: &AppState, shutdown: &CancellationToken) -> Vec<Join
         let mut every = Every::new(COMPACT_EVERY, token.clone());
         while every.round().await {
             // A pass stops between two transactions at shutdown.
-            match store.compact_usage_now(&policy, now_ms(), &token).await {
+            match store.compact_usage_now(&policy, store.now_ms(), &token).await {
                 Ok(r) if r.rows_in > 0 => tracing::info!(
                     rows_in = r.rows_in,
                     rows_out = r.rows_out,

@@ -14,7 +14,6 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::domain::ids::now_ms;
 use crate::domain::webhook::{self, AttemptResult, DeliveryState};
 use crate::oauth::crypto::SecretBox;
 use crate::store::{AttemptOutcome, ClaimedDelivery, Store};
@@ -137,7 +136,11 @@ impl Sender {
     /// Deletes settled events older than `webhook_retention`, with their deliveries.
     async fn prune(&self) {
         let keep_ms = i64::try_from(self.retention.as_millis()).unwrap_or(i64::MAX / 4);
-        match self.store.prune_webhook_events(now_ms() - keep_ms, 1_000).await {
+        match self
+            .store
+            .prune_webhook_events(self.store.now_ms() - keep_ms, 1_000)
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::info!(events = n, "old webhook events and deliveries removed"),
             Err(e) => tracing::warn!(error = %e, "removing old webhook events failed"),
@@ -146,7 +149,7 @@ impl Sender {
 
     /// Claim one batch of due deliveries and attempt each; returns how many were claimed.
     pub async fn round(&self) -> anyhow::Result<usize> {
-        let now = now_ms();
+        let now = self.store.now_ms();
         // The lease outlives the request timeout comfortably; a sender that dies mid-attempt
         // releases its deliveries when the lease runs out.
         let lease = self.request_timeout.saturating_mul(2) + Duration::from_secs(30);
@@ -158,7 +161,7 @@ impl Sender {
     }
 
     async fn attempt(&self, claimed: ClaimedDelivery) {
-        let started_at = now_ms();
+        let started_at = self.store.now_ms();
         let clock = Instant::now();
         let attempts = u32::try_from(claimed.attempts).unwrap_or(u32::MAX);
         let (status, error) = if attempts > self.max_attempts {
@@ -180,7 +183,7 @@ impl Sender {
         let new_state = DeliveryState::Pending.after(result).unwrap_or(DeliveryState::Failed);
         let next_attempt_at = (result == AttemptResult::Retry).then(|| {
             let delay = webhook::backoff(self.retry_base_delay, attempts, MAX_RETRY_DELAY, rand::random::<f64>());
-            now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4)
+            self.store.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 4)
         });
         let error = error.map(|e| webhook::truncate_message(&e, MAX_ERROR_CHARS));
         tracing::debug!(
@@ -209,7 +212,7 @@ impl Sender {
     /// POST the event; the HTTP status (if any response came) and an error message unless the
     /// status is 2xx.
     async fn post(&self, claimed: &ClaimedDelivery, secret: &str) -> (Option<i64>, Option<String>) {
-        let timestamp = chrono::Utc::now().timestamp();
+        let timestamp = self.store.now_ms().div_euclid(1000);
         let body = claimed.body.as_bytes();
         let signature = webhook::signature(secret, timestamp, body);
         // A name is resolved by `PublicOnly`; an address in the URL is checked here.

@@ -14,11 +14,6 @@ pub fn is_uuid(s: &str) -> bool {
     s.len() == 36 && uuid::Uuid::parse_str(s).is_ok()
 }
 
-/// Now, in epoch milliseconds (UTC).
-pub fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
-
 /// Epoch milliseconds as a UTC timestamp, for API responses.
 pub fn to_datetime(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)

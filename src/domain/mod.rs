@@ -7,6 +7,7 @@ mod field;
 pub use field::FieldError;
 pub mod api;
 pub mod billing;
+pub mod clock;
 pub mod ids;
 pub mod lifecycle;
 pub mod openapi_import;

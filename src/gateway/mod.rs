@@ -41,6 +41,7 @@ mod server;
 pub mod snapshot;
 pub mod usage;
 
+use crate::domain::clock::Clock;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -104,6 +105,9 @@ pub struct GatewayConfig {
     /// a connection quiet for longer is idle, and waiting on it would only slow
     /// every stop down.
     pub drain_idle: Duration,
+    /// Wall-clock time of requests: usage minutes, token expiry, sunsets (a test's clock may
+    /// run ahead of the system's).
+    pub clock: Clock,
 }
 
 impl Default for GatewayConfig {
@@ -121,6 +125,7 @@ impl Default for GatewayConfig {
             meter_shards: 0,
             header_read_timeout: Duration::from_secs(30),
             drain_idle: Duration::from_millis(250),
+            clock: Clock::system(),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -112,7 +112,7 @@ impl Gateway {
         origin: Option<HeaderValue>,
         started: Instant,
     ) -> Result<Admitted<'l>, Refusal<'l>> {
-        let now_ms = unix_ms();
+        let now_ms = self.config.clock.now_ms();
         let (rt, resource, rest_offset) = match route(live, method, path) {
             Ok(found) => found,
             Err(None) => return Err(Refusal::Unrouted),
@@ -575,12 +575,6 @@ impl Reply {
 /// An axum router that sends every request to the gateway.
 pub fn router(gw: Arc<Gateway>) -> axum::Router {
     axum::Router::new().fallback(move |req: Request<Body>| handle(Arc::clone(&gw), req))
-}
-
-fn unix_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Whether the path has a `.` or `..` segment, also when the dots or the

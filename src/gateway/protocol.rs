@@ -24,7 +24,6 @@ use super::snapshot::{
 };
 use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
 use crate::domain::api;
-use crate::domain::ids::now_ms;
 use crate::domain::plan::{self, RatePeriod};
 use crate::domain::usage::UsageRecord;
 
@@ -125,7 +124,7 @@ impl SnapshotDoc {
     /// The snapshot this document describes: itself if complete, else `running` with the
     /// changes applied. A change to another revision than `running`'s is a [`BaseMismatch`].
     /// Keys past their expiry and revoked tokens past theirs (and the grace) are left out.
-    pub fn apply(&self, running: &Snapshot) -> anyhow::Result<Snapshot> {
+    pub fn apply(&self, running: &Snapshot, now_ms: i64) -> anyhow::Result<Snapshot> {
         let mut next = match self.base {
             None => Snapshot::default(),
             Some(base) if base == running.revision => Snapshot {
@@ -148,7 +147,7 @@ impl SnapshotDoc {
             }
         };
         next.revision = self.revision;
-        let now = now_ms();
+        let now = now_ms;
         // One `Arc` per distinct id: 100,000 keys of one application share its id.
         let mut ids = Interner::from_snapshot(&next);
         if let Some(apis) = &self.apis {

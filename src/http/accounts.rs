@@ -17,7 +17,7 @@ use super::authn::{self, Auth, Via};
 use super::extract::ApiJson;
 use crate::app::AppState;
 use crate::domain::account::{self, Email, Password, Role, parse_display_name};
-use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::ids::to_datetime;
 use crate::domain::policy::Membership;
 use crate::domain::secret::{self, CSRF_PREFIX, SESSION_PREFIX};
 use crate::error::{ApiError, Code, FieldError, Problem};
@@ -226,7 +226,7 @@ pub async fn login(
     let token = secret::generate(SESSION_PREFIX);
     let csrf = secret::generate(CSRF_PREFIX);
     let ttl_ms = i64::try_from(app.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
-    let expires_at = now_ms().saturating_add(ttl_ms);
+    let expires_at = app.clock.now_ms().saturating_add(ttl_ms);
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())

@@ -17,7 +17,7 @@ use super::authn::Auth;
 use super::billing::ScopeParams;
 use super::extract::{ApiQuery, Limit};
 use crate::app::AppState;
-use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::ids::to_datetime;
 use crate::domain::usage::Histogram;
 use crate::error::{ApiError, Problem};
 use crate::store::{CellGroups, UsageFact, UsageQuery};
@@ -258,12 +258,13 @@ fn optional_id(raw: &Option<String>, what: &'static str) -> Result<Option<String
 
 /// The range in whole buckets: `[from, to)` in epoch minutes, at most `max_points` buckets.
 fn range(
+    now_ms: i64,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     g: Granularity,
     max_points: i64,
 ) -> Result<(i64, i64), ApiError> {
-    let now_min = now_ms().div_euclid(60_000);
+    let now_min = now_ms.div_euclid(60_000);
     let to_min = to.map_or(now_min + 1, |t| t.timestamp_millis().div_euclid(60_000));
     let from_min = from.map_or(to_min - 24 * 60, |t| t.timestamp_millis().div_euclid(60_000));
     let step = g.minutes();
@@ -306,7 +307,7 @@ pub async fn usage_series(
     .resolve(&auth)?;
     let granularity = p.granularity.unwrap_or_default();
     let grouping = Grouping::parse(p.group_by.as_deref())?;
-    let (from_min, to_min) = range(p.from, p.to, granularity, MAX_POINTS)?;
+    let (from_min, to_min) = range(app.clock.now_ms(), p.from, p.to, granularity, MAX_POINTS)?;
     let q = UsageQuery {
         scope,
         from_minute: from_min,
@@ -488,7 +489,7 @@ pub async fn top(
     .resolve(&auth)?;
     let limit = Limit::or_default(p.limit);
     // A top list has no points, so any range is fine.
-    let (from_min, to_min) = range(p.from, p.to, Granularity::Minute, i64::MAX)?;
+    let (from_min, to_min) = range(app.clock.now_ms(), p.from, p.to, Granularity::Minute, i64::MAX)?;
     let q = UsageQuery {
         scope,
         from_minute: from_min,

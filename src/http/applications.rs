@@ -13,7 +13,7 @@ use super::authn::Auth;
 use super::extract::{ApiJson, ApiQuery, Page, PageParams, Versioned, if_match, path_id};
 use crate::app::AppState;
 use crate::domain::FieldError;
-use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::ids::to_datetime;
 use crate::domain::secret::{self, API_KEY_PREFIX, CLIENT_SECRET_PREFIX};
 use crate::error::{ApiError, Problem};
 use crate::store::{ApiKeyRow, ApplicationFields, ApplicationRow, NewSecret, OAuthClientRow};
@@ -333,7 +333,7 @@ pub async fn create_key(
     let application = owned_application(&app, &auth, &application_id).await?;
     let name = key_name(&req.name)?;
     let expires_at = req.expires_at.map(|t| t.timestamp_millis());
-    if expires_at.is_some_and(|t| t <= now_ms()) {
+    if expires_at.is_some_and(|t| t <= app.clock.now_ms()) {
         return Err(ApiError::invalid_field("/expires_at", "must be in the future"));
     }
     let generated = secret::generate(API_KEY_PREFIX);
@@ -420,7 +420,7 @@ pub async fn rotate_key(
                 hash: &generated.hash,
                 expires_at: old.expires_at,
             },
-            now_ms() + (req.grace_period_secs as i64) * 1000,
+            app.clock.now_ms() + (req.grace_period_secs as i64) * 1000,
         )
         .await?;
     Ok((

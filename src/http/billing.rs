@@ -17,7 +17,7 @@ use super::extract::{ApiJson, ApiQuery, Page, PageLimit, path_id};
 use super::orgs::{audit, authorized_org};
 use crate::app::AppState;
 use crate::domain::billing::{BillingPeriod, InvoiceAction, InvoiceStatus};
-use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::ids::to_datetime;
 use crate::domain::policy::{GlobalPermission, Permission};
 use crate::domain::pricing::{currency_exponent, format_minor};
 use crate::error::{ApiError, Problem};
@@ -194,7 +194,7 @@ impl Invoice {
 /// previous one (still a draft until it is finalized), or the one period asked for.
 pub async fn refresh(app: &AppState, scope: &InvoiceScope, period: Option<(i64, i64)>) -> Result<(), ApiError> {
     let bp = app.config.billing_period();
-    let now = now_ms();
+    let now = app.clock.now_ms();
     let periods = match period {
         Some(p) if p.0 > now => vec![],
         Some(p) => vec![p],
@@ -507,7 +507,7 @@ pub async fn org_revenue(
     let bp = app.config.billing_period();
     let period = match params.period.as_deref() {
         Some(p) => parse_period(&bp, p)?,
-        None => bp.containing(now_ms()),
+        None => bp.containing(app.clock.now_ms()),
     };
     let scope = InvoiceScope {
         org_id: Some(org.id.clone()),

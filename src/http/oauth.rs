@@ -251,7 +251,7 @@ async fn issue(app: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Token
         .token_lifetime_secs
         .min(app.config.oauth_max_token_lifetime.as_secs() as i64)
         .max(60);
-    let now = chrono::Utc::now().timestamp();
+    let now = app.clock.now_ms().div_euclid(1000);
     let claims = AccessClaims {
         iss: app.config.issuer(),
         sub: client.client_id.clone(),

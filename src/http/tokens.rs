@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::authn::Auth;
 use super::extract::{ApiJson, ApiQuery, Page, PageParams, path_id};
 use crate::app::AppState;
-use crate::domain::ids::{now_ms, to_datetime};
+use crate::domain::ids::to_datetime;
 use crate::domain::secret::{self, PERSONAL_TOKEN_PREFIX};
 use crate::error::{ApiError, FieldError};
 use crate::store::TokenRow;
@@ -119,7 +119,7 @@ pub async fn create_token(
         return Err(ApiError::invalid(errors));
     }
     let generated = secret::generate(PERSONAL_TOKEN_PREFIX);
-    let expires_at = now_ms() + (days as i64) * 86_400_000;
+    let expires_at = app.clock.now_ms() + (days as i64) * 86_400_000;
     let row = app
         .store
         .insert_token(

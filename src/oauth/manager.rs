@@ -13,7 +13,6 @@ use secrecy::ExposeSecret;
 use super::crypto::SecretBox;
 use super::keys::{self, KeyRing, LoadedKey, SigningAlg};
 use crate::config::Config;
-use crate::domain::ids::now_ms;
 use crate::store::{NewSigningKey, Store};
 
 /// Extra time retired keys stay published beyond the longest token lifetime (clock skew).
@@ -143,7 +142,7 @@ impl KeyManager {
                     sealed_private_key: &sealed,
                     public_jwk: &jwk,
                 },
-                now_ms() + lifetime_ms + PUBLISH_SLACK_MS,
+                self.store.now_ms() + lifetime_ms + PUBLISH_SLACK_MS,
             )
             .await?;
         self.reload().await?;

@@ -5,7 +5,7 @@ use sqlx::{Any, AssertSqlSafe, Transaction};
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
 pub use crate::domain::api::ApiFields;
 use crate::domain::api::{Resource, Visibility, search_text};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::lifecycle::{ApiState, LifecycleAction};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -210,7 +210,7 @@ async fn set_plans(tx: &mut Transaction<'_, Any>, api_id: &str, plan_ids: &[Stri
     Ok(())
 }
 
-async fn put_spec(tx: &mut Transaction<'_, Any>, api_id: &str, spec: &NewSpec) -> StoreResult<()> {
+async fn put_spec(tx: &mut Transaction<'_, Any>, api_id: &str, spec: &NewSpec, now: i64) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO api_specs (api_id, content_type, spec_version, body, imported_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (api_id) DO UPDATE SET content_type = excluded.content_type,
@@ -220,7 +220,7 @@ async fn put_spec(tx: &mut Transaction<'_, Any>, api_id: &str, spec: &NewSpec) -
     .bind(&spec.content_type)
     .bind(&spec.spec_version)
     .bind(spec.body.as_slice())
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -269,7 +269,7 @@ impl Store {
         entry: AuditEntry,
     ) -> StoreResult<ApiRow> {
         let id = new_id();
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM apis WHERE context = $1")
             .bind(&f.context)
@@ -308,12 +308,12 @@ impl Store {
         insert_resources(&mut tx, &id, resources).await?;
         set_plans(&mut tx, &id, plan_ids).await?;
         if let Some(spec) = spec {
-            put_spec(&mut tx, &id, spec).await?;
+            put_spec(&mut tx, &id, spec, now).await?;
         }
         let mut entry = entry;
         entry.target_id = id.clone();
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump(&mut tx, now).await?;
         let row = fetch_api(&mut tx, &id).await?;
         tx.commit().await?;
         self.announce(revision);
@@ -440,7 +440,7 @@ impl Store {
         .bind(i64::from(f.require_resubscription))
         .bind(f.sunset_at)
         .bind(search_text(&f.name, &f.description, &f.tags, resources_for_search))
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(expected_version.unwrap_or(-1))
         .bind(f.health_check.as_ref().map(to_json))
         .execute(&mut *tx)
@@ -463,10 +463,10 @@ impl Store {
             set_plans(&mut tx, id, plan_ids).await?;
         }
         if let Some(spec) = spec {
-            put_spec(&mut tx, id, spec).await?;
+            put_spec(&mut tx, id, spec, self.now_ms()).await?;
         }
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
+        let revision = revision::bump(&mut tx, self.now_ms()).await?;
         let row = fetch_api(&mut tx, id).await?;
         tx.commit().await?;
         self.announce(revision);
@@ -498,8 +498,8 @@ impl Store {
                 make_default(&mut tx, &next, &api.context).await?;
             }
         }
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
+        let revision = revision::bump(&mut tx, self.now_ms()).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(())
@@ -508,7 +508,7 @@ impl Store {
     /// Apply a lifecycle transition if the API is still in `t.from`; record it (and any other
     /// versions it deprecates) in the lifecycle history and the audit log.
     pub async fn transition_api(&self, id: &str, t: Transition<'_>, entry: AuditEntry) -> StoreResult<ApiRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE apis SET state = $2, row_version = row_version + 1, updated_at = $3,
@@ -527,7 +527,7 @@ impl Store {
                 "the API's state changed meanwhile; reload and retry".into(),
             ));
         }
-        record_event(&mut tx, id, t.from, t.to, t.action, &t, t.reason).await?;
+        record_event(&mut tx, id, (t.from, t.to, t.action), &t, t.reason, now).await?;
         let api = fetch_api(&mut tx, id).await?;
         if t.to == ApiState::Retired {
             super::subscriptions::end_where(&mut tx, "api_id", id, now).await?;
@@ -559,17 +559,16 @@ impl Store {
                 record_event(
                     &mut tx,
                     &other.id,
-                    ApiState::Published,
-                    ApiState::Deprecated,
-                    LifecycleAction::Deprecate,
+                    (ApiState::Published, ApiState::Deprecated, LifecycleAction::Deprecate),
                     &t,
                     &reason,
+                    now,
                 )
                 .await?;
             }
         }
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump(&mut tx, now).await?;
         let api = fetch_api(&mut tx, id).await?;
         tx.commit().await?;
         self.announce(revision);
@@ -593,7 +592,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let source = fetch_api(&mut tx, id).await?;
         let new_id_ = new_id();
-        let now = now_ms();
+        let now = self.now_ms();
         let sql = AssertSqlSafe(format!(
             "INSERT INTO apis ({API_COLUMNS}, search_text)
              SELECT $1, org_id, name, description, context, $2, 0, 'CREATED', tags, visibility, visible_roles,
@@ -634,11 +633,11 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        super::documents::copy_all(&mut tx, id, &new_id_).await?;
+        super::documents::copy_all(&mut tx, id, &new_id_, now).await?;
         let mut entry = entry;
         entry.target_id = new_id_.clone();
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump(&mut tx, now).await?;
         let row = fetch_api(&mut tx, &new_id_).await?;
         tx.commit().await?;
         self.announce(revision);
@@ -649,11 +648,10 @@ impl Store {
 async fn record_event(
     tx: &mut Transaction<'_, Any>,
     api_id: &str,
-    from: ApiState,
-    to: ApiState,
-    action: LifecycleAction,
+    (from, to, action): (ApiState, ApiState, LifecycleAction),
     t: &Transition<'_>,
     reason: &str,
+    now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO lifecycle_events (id, api_id, from_state, to_state, action, actor_id, actor_email, reason, options, at)
@@ -668,7 +666,7 @@ async fn record_event(
     .bind(t.actor_email)
     .bind(reason)
     .bind(t.options.to_string())
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())

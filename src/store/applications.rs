@@ -1,7 +1,7 @@
 //! applications, api_keys and oauth_clients: what a developer owns.
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApplicationRow {
@@ -63,6 +63,7 @@ async fn insert_key(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     application_id: &str,
     key: &NewSecret<'_>,
+    now: i64,
 ) -> StoreResult<ApiKeyRow> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO api_keys (id, application_id, name, prefix, key_hash, created_at, expires_at)
@@ -74,7 +75,7 @@ async fn insert_key(
         .bind(key.name)
         .bind(key.prefix)
         .bind(key.hash)
-        .bind(now_ms())
+        .bind(now)
         .bind(key.expires_at)
         .fetch_one(&mut **tx)
         .await?)
@@ -98,7 +99,7 @@ impl Store {
             .bind(&f.description)
             .bind(f.callback_url.as_deref())
             .bind(f.token_lifetime_secs)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .fetch_one(&self.pool)
             .await
             .map_err(on_unique(name_taken(&f.name)))
@@ -143,7 +144,7 @@ impl Store {
             .bind(&f.description)
             .bind(f.callback_url.as_deref())
             .bind(f.token_lifetime_secs)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&self.pool)
             .await
@@ -154,7 +155,7 @@ impl Store {
     /// Soft-delete an application: its keys are revoked, its OAuth client removed and its
     /// subscriptions ended (their usage history stays for invoices).
     pub async fn delete_application(&self, id: &str) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE applications SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
             .bind(id)
@@ -174,7 +175,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         super::subscriptions::end_where(&mut tx, "application_id", id, now).await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx, now).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(())
@@ -184,8 +185,8 @@ impl Store {
 
     pub async fn insert_api_key(&self, application_id: &str, key: NewSecret<'_>) -> StoreResult<ApiKeyRow> {
         let mut tx = self.begin_write().await?;
-        let row = insert_key(&mut tx, application_id, &key).await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        let row = insert_key(&mut tx, application_id, &key, self.now_ms()).await?;
+        let revision = revision::bump_access(&mut tx, self.now_ms()).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(row)
@@ -220,10 +221,10 @@ impl Store {
         sqlx::query("UPDATE api_keys SET revoked_at = $3 WHERE application_id = $1 AND id = $2 AND revoked_at IS NULL")
             .bind(application_id)
             .bind(id)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .execute(&mut *tx)
             .await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx, self.now_ms()).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(())
@@ -238,7 +239,7 @@ impl Store {
         old_valid_until: i64,
     ) -> StoreResult<ApiKeyRow> {
         let mut tx = self.begin_write().await?;
-        let row = insert_key(&mut tx, application_id, &new).await?;
+        let row = insert_key(&mut tx, application_id, &new, self.now_ms()).await?;
         let done = sqlx::query(
             "UPDATE api_keys SET rotated_to = $3,
                     expires_at = CASE WHEN expires_at IS NULL OR expires_at > $4 THEN $4 ELSE expires_at END
@@ -255,7 +256,7 @@ impl Store {
                 "only a live key that was not rotated already can be rotated".into(),
             ));
         }
-        let revision = revision::bump_access(&mut tx).await?;
+        let revision = revision::bump_access(&mut tx, self.now_ms()).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(row)
@@ -310,14 +311,14 @@ impl Store {
         .bind(secret.hash)
         .bind(secret.prefix)
         .bind(serde_json::to_string(scopes).unwrap_or_else(|_| "[]".into()))
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_one(&mut *tx)
         .await
         .map_err(on_unique(
             "the application already has an OAuth client; rotate its secret instead",
         ))?;
         if let Some(entry) = entry {
-            audit::write(&mut tx, &entry).await?;
+            audit::write(&mut tx, &entry, self.now_ms()).await?;
         }
         tx.commit().await?;
         Ok(row)
@@ -342,7 +343,7 @@ impl Store {
         .bind(secret.as_ref().map(|s| s.hash))
         .bind(secret.as_ref().map(|s| s.prefix))
         .bind(scopes.map(|s| serde_json::to_string(s).unwrap_or_else(|_| "[]".into())))
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_optional(&self.pool)
         .await?;
         row.ok_or(StoreError::NotFound("OAuth client"))

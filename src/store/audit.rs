@@ -3,7 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{PageQuery, Store, StoreResult};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 /// One change to record. `details` is JSON describing what changed (never secrets).
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub struct AuditFilter {
     pub until_ms: Option<i64>,
 }
 
-pub(super) async fn write(tx: &mut Transaction<'_, Any>, entry: &AuditEntry) -> StoreResult<()> {
+pub(super) async fn write(tx: &mut Transaction<'_, Any>, entry: &AuditEntry, now: i64) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO audit_log (id, org_id, actor_id, actor_email, action, target_type, target_id, details, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -53,7 +53,7 @@ pub(super) async fn write(tx: &mut Transaction<'_, Any>, entry: &AuditEntry) -> 
     .bind(entry.target_type)
     .bind(&entry.target_id)
     .bind(entry.details.to_string())
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -11,7 +11,7 @@ use sqlx::{Any, Transaction};
 
 use super::{AuditEntry, Store, StoreError, StoreResult, audit};
 use crate::domain::billing::InvoiceStatus;
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::plan::Pricing;
 use crate::domain::pricing::{self, Charge};
 
@@ -421,7 +421,7 @@ impl Store {
             compute(&mut conn, period, scope).await?
         };
         let mut tx = self.begin_write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut ids = Vec::with_capacity(computed.len());
         for c in &computed {
             ids.push(store_draft(&mut tx, period, c, now).await?);
@@ -443,7 +443,7 @@ impl Store {
     /// Freeze a draft: recompute its lines, give it the organization's next number. The
     /// period must be over (`now >= period_end`).
     pub async fn finalize_invoice(&self, id: &str, entry: AuditEntry) -> StoreResult<(InvoiceRow, bool)> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let row: Option<(String, String, i64, i64, String, String)> = sqlx::query_as(
             "SELECT org_id, customer_id, period_start, period_end, currency, status FROM invoices WHERE id = $1",
@@ -513,18 +513,18 @@ impl Store {
             "period_start": crate::domain::ids::to_datetime(start), "period_end": crate::domain::ids::to_datetime(end),
             "currency": currency, "total_minor": total, "lines": lines.len(),
         });
-        super::webhooks::enqueue(&mut tx, &org_id, crate::domain::webhook::INVOICE_FINALIZED, &event).await?;
+        super::webhooks::enqueue(&mut tx, &org_id, crate::domain::webhook::INVOICE_FINALIZED, &event, now).await?;
         let mut entry = entry;
         entry.org_id.get_or_insert(org_id);
         entry.details = serde_json::json!({"number": number, "total_minor": total, "currency": currency});
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, now).await?;
         tx.commit().await?;
         Ok((self.require_invoice(id).await?, true))
     }
 
     /// Void a draft or finalized invoice with a reason. Its period is then not billed again.
     pub async fn void_invoice(&self, id: &str, reason: &str, entry: AuditEntry) -> StoreResult<InvoiceRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE invoices SET status = 'void', voided_at = $2, void_reason = $3, updated_at = $2
@@ -542,7 +542,7 @@ impl Store {
                 Some(_) => Err(StoreError::Conflict("the invoice is already void".into())),
             };
         }
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, now).await?;
         tx.commit().await?;
         self.require_invoice(id).await
     }

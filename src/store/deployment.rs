@@ -7,7 +7,6 @@ use super::apis::API_COLUMNS;
 use super::usage::COUNTS_TOWARD_QUOTA;
 use super::{ApiRow, Store, StoreResult};
 use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
-use crate::domain::ids::now_ms;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeployedResource {
@@ -94,7 +93,7 @@ impl Store {
     /// is harmless, and the next delta carries it again anyway. A `since` above the current
     /// revision or below zero reads everything (`since` in the result says which it was).
     pub async fn deployment_rows(&self, since: Option<i64>) -> StoreResult<DeploymentRows> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.pool.begin().await?;
         let (revision, catalog_revision): (i64, i64) =
             sqlx::query_as("SELECT revision, catalog_revision FROM config_state WHERE id = 1")

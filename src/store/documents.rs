@@ -3,7 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{AuditEntry, Store, StoreError, StoreResult, audit};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentRow {
@@ -47,7 +47,7 @@ pub struct DocumentFile {
 const COLUMNS: &str = "id, api_id, position, title, doc_type, visibility, source, inline_content, url, file_name,
     content_type, file_size, row_version, created_at, updated_at";
 
-pub(super) async fn copy_all(tx: &mut Transaction<'_, Any>, from_api: &str, to_api: &str) -> StoreResult<()> {
+pub(super) async fn copy_all(tx: &mut Transaction<'_, Any>, from_api: &str, to_api: &str, now: i64) -> StoreResult<()> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM documents WHERE api_id = $1 ORDER BY position, id")
         .bind(from_api)
         .fetch_all(&mut **tx)
@@ -62,7 +62,7 @@ pub(super) async fn copy_all(tx: &mut Transaction<'_, Any>, from_api: &str, to_a
         )
         .bind(new_id())
         .bind(to_api)
-        .bind(now_ms())
+        .bind(now)
         .bind(&id)
         .execute(&mut **tx)
         .await?;
@@ -89,7 +89,7 @@ impl Store {
                 .await?
             }
         };
-        let now = now_ms();
+        let now = self.now_ms();
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO documents (id, api_id, position, title, doc_type, visibility, source, inline_content, url,
                                     row_version, created_at, updated_at)
@@ -110,7 +110,7 @@ impl Store {
             .await?;
         let mut entry = entry;
         entry.target_id = row.id.clone();
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, now).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -161,12 +161,12 @@ impl Store {
             .bind(f.inline_content.as_deref())
             .bind(f.url.as_deref())
             .bind(f.position)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&mut *tx)
             .await?;
         let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -195,11 +195,11 @@ impl Store {
             .bind(content_type)
             .bind(body)
             .bind(body.len() as i64)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .fetch_optional(&mut *tx)
             .await?;
         let row = row.ok_or(StoreError::NotFound("document"))?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -224,7 +224,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("document"));
         }
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -24,6 +24,7 @@ mod usage;
 mod users;
 pub mod webhooks;
 
+use crate::domain::clock::Clock;
 use std::path::Path;
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -130,6 +131,8 @@ pub struct Store {
     backend: Backend,
     /// The latest revision a write of this process committed (see [`Store::committed`]).
     committed: Arc<watch::Sender<i64>>,
+    /// The time every write stamps and every period read starts from.
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -174,7 +177,23 @@ impl Store {
             pool,
             backend,
             committed: Arc::new(watch::channel(0).0),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same store reading time from `clock` (a test's adjustable clock).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, in epoch milliseconds, by the store's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub fn backend(&self) -> Backend {

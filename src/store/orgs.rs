@@ -1,7 +1,7 @@
 //! organizations
 
 use super::{AuditEntry, PageQuery, Store, StoreResult, audit, on_unique, plans};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrgRow {
@@ -21,7 +21,7 @@ impl Store {
         operator: bool,
         audit_entry: Option<AuditEntry>,
     ) -> StoreResult<OrgRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let row: OrgRow = sqlx::query_as(
             "INSERT INTO organizations (id, slug, name, is_operator, created_at, updated_at)
@@ -36,11 +36,11 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(on_unique(format!("an organization with slug {slug:?} already exists")))?;
-        plans::seed_defaults(&mut tx, &row.id).await?;
+        plans::seed_defaults(&mut tx, &row.id, now).await?;
         if let Some(mut entry) = audit_entry {
             entry.org_id = Some(row.id.clone());
             entry.target_id = row.id.clone();
-            audit::write(&mut tx, &entry).await?;
+            audit::write(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
         Ok(row)

@@ -3,7 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::plan::{Pricing, Quota, RateLimit, default_plans};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -66,8 +66,12 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-pub(super) async fn insert(tx: &mut Transaction<'_, Any>, org_id: &str, f: &PlanFields) -> StoreResult<PlanRow> {
-    let now = now_ms();
+pub(super) async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    org_id: &str,
+    f: &PlanFields,
+    now: i64,
+) -> StoreResult<PlanRow> {
     sqlx::query_as(
         "INSERT INTO plans (id, org_id, name, description, rate_limit, quota, pricing, currency, requires_approval,
                             state, row_version, created_at, updated_at)
@@ -95,7 +99,7 @@ pub(super) async fn insert(tx: &mut Transaction<'_, Any>, org_id: &str, f: &Plan
 }
 
 /// Give an organization WSO2's default plans, once.
-pub(super) async fn seed_defaults(tx: &mut Transaction<'_, Any>, org_id: &str) -> StoreResult<()> {
+pub(super) async fn seed_defaults(tx: &mut Transaction<'_, Any>, org_id: &str, now: i64) -> StoreResult<()> {
     for plan in default_plans() {
         let fields = PlanFields {
             name: plan.name.into(),
@@ -107,7 +111,7 @@ pub(super) async fn seed_defaults(tx: &mut Transaction<'_, Any>, org_id: &str) -
             requires_approval: false,
             deprecated: false,
         };
-        insert(tx, org_id, &fields).await?;
+        insert(tx, org_id, &fields, now).await?;
     }
     sqlx::query("UPDATE organizations SET plans_seeded = 1 WHERE id = $1")
         .bind(org_id)
@@ -130,7 +134,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             if still == 0 {
-                seed_defaults(&mut tx, &org_id).await?;
+                seed_defaults(&mut tx, &org_id, self.now_ms()).await?;
             }
             tx.commit().await?;
         }
@@ -139,10 +143,10 @@ impl Store {
 
     pub async fn insert_plan(&self, org_id: &str, f: &PlanFields, entry: AuditEntry) -> StoreResult<PlanRow> {
         let mut tx = self.begin_write().await?;
-        let row = insert(&mut tx, org_id, f).await?;
+        let row = insert(&mut tx, org_id, f, self.now_ms()).await?;
         let mut entry = entry;
         entry.target_id = row.id.clone();
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -215,7 +219,7 @@ impl Store {
         .bind(&f.currency)
         .bind(i64::from(f.requires_approval))
         .bind(if f.deprecated { "deprecated" } else { "active" })
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(expected_version.unwrap_or(-1))
         .fetch_optional(&mut *tx)
         .await
@@ -224,8 +228,8 @@ impl Store {
             f.name
         )))?;
         let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump(&mut tx).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
+        let revision = revision::bump(&mut tx, self.now_ms()).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(row)
@@ -258,7 +262,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }

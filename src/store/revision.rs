@@ -5,7 +5,6 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{Store, StoreResult};
-use crate::domain::ids::now_ms;
 
 /// The tables whose rows gateways receive one by one (keys, subscriptions, revoked tokens):
 /// each row's `change_rev` is the revision that last changed it, NULL until its transaction's
@@ -14,23 +13,23 @@ const CHANGE_TRACKED: [&str; 3] = ["api_keys", "subscriptions", "revoked_tokens"
 
 /// A change to anything a snapshot holds: the next revision, with the catalog (APIs,
 /// resources, plans, signing keys) marked changed too. Call it after the transaction's writes.
-pub(super) async fn bump(tx: &mut Transaction<'_, Any>) -> StoreResult<i64> {
-    advance(tx, true).await
+pub(super) async fn bump(tx: &mut Transaction<'_, Any>, now: i64) -> StoreResult<i64> {
+    advance(tx, true, now).await
 }
 
 /// A change to keys, subscriptions or revoked tokens only: gateways at an earlier revision get
 /// the changed rows and keep their catalog. Call it after the transaction's writes.
-pub(super) async fn bump_access(tx: &mut Transaction<'_, Any>) -> StoreResult<i64> {
-    advance(tx, false).await
+pub(super) async fn bump_access(tx: &mut Transaction<'_, Any>, now: i64) -> StoreResult<i64> {
+    advance(tx, false, now).await
 }
 
-async fn advance(tx: &mut Transaction<'_, Any>, catalog: bool) -> StoreResult<i64> {
+async fn advance(tx: &mut Transaction<'_, Any>, catalog: bool, now: i64) -> StoreResult<i64> {
     let revision: i64 = sqlx::query_scalar(
         "UPDATE config_state SET revision = revision + 1, updated_at = $1,
                 catalog_revision = CASE WHEN $2 = 1 THEN revision + 1 ELSE catalog_revision END
           WHERE id = 1 RETURNING revision",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(i64::from(catalog))
     .fetch_one(&mut **tx)
     .await?;

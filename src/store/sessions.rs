@@ -1,7 +1,7 @@
 //! sessions: portal logins. Only the SHA-256 of the session token is stored.
 
 use super::{Store, StoreResult};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
@@ -31,7 +31,7 @@ impl Store {
         .bind(s.token_hash)
         .bind(s.csrf_token)
         .bind(s.user_id)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(s.expires_at)
         .bind(s.client_ip)
         .bind(s.user_agent)
@@ -53,7 +53,7 @@ impl Store {
               WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
         )
         .bind(token_hash)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -69,7 +69,7 @@ impl Store {
     /// Housekeeping: drop expired sessions. Returns how many were removed.
     pub async fn delete_expired_sessions(&self) -> StoreResult<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now_ms())
+            .bind(self.now_ms())
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())

@@ -2,7 +2,6 @@
 //! encrypted (see `oauth::crypto`).
 
 use super::{Store, StoreResult, revision};
-use crate::domain::ids::now_ms;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SigningKeyRow {
@@ -31,7 +30,7 @@ impl Store {
               WHERE retired_at IS NULL OR publish_until > $1
               ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC",
         )
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_all(&self.pool)
         .await?)
     }
@@ -39,7 +38,7 @@ impl Store {
     /// Retire the active key (still published until `old_publish_until`) and make `new` active,
     /// in one transaction. With no active key this simply inserts `new`.
     pub async fn rotate_signing_key(&self, new: NewSigningKey<'_>, old_publish_until: i64) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE signing_keys SET retired_at = $1, publish_until = $2 WHERE retired_at IS NULL")
             .bind(now)
@@ -56,7 +55,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let revision = revision::bump(&mut tx).await?;
+        let revision = revision::bump(&mut tx, now).await?;
         tx.commit().await?;
         self.announce(revision);
         Ok(())
@@ -72,11 +71,11 @@ impl Store {
         .bind(jti)
         .bind(client_id)
         .bind(expires_at)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&mut *tx)
         .await?;
         let revision = if done.rows_affected() > 0 {
-            Some(revision::bump_access(&mut tx).await?)
+            Some(revision::bump_access(&mut tx, self.now_ms()).await?)
         } else {
             None
         };

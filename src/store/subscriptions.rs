@@ -4,7 +4,7 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, revision};
-use crate::domain::ids::{new_id, now_ms, to_datetime};
+use crate::domain::ids::{new_id, to_datetime};
 use crate::domain::webhook::{SUBSCRIPTION_CHANGED, SUBSCRIPTION_CREATED, SUBSCRIPTION_ENDED};
 
 /// Subscription states as stored: the names of `domain::subscription::SubscriptionState`.
@@ -100,7 +100,7 @@ async fn emit(
             data[key] = value.into();
         }
     }
-    super::webhooks::enqueue(tx, &s.org_id, event_type, &data).await
+    super::webhooks::enqueue(tx, &s.org_id, event_type, &data, at).await
 }
 
 /// End every live subscription whose `column` equals `value` (an application or an API).
@@ -205,7 +205,7 @@ impl Store {
         state: &str,
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let id = new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -227,8 +227,8 @@ impl Store {
         emit(&mut tx, &id, SUBSCRIPTION_CREATED, Change::default(), now).await?;
         let mut entry = entry;
         entry.target_id = id.clone();
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump_access(&mut tx, now).await?;
         tx.commit().await?;
         self.announce(revision);
         self.find_subscription(&id)
@@ -291,7 +291,7 @@ impl Store {
         reason: &str,
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let current: Option<(String, String, Option<String>)> =
             sqlx::query_as("SELECT state, plan_id, pending_plan_id FROM subscriptions WHERE id = $1")
@@ -345,8 +345,8 @@ impl Store {
         };
         let event = if ends { SUBSCRIPTION_ENDED } else { SUBSCRIPTION_CHANGED };
         emit(&mut tx, id, event, change, now).await?;
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump_access(&mut tx, now).await?;
         tx.commit().await?;
         self.announce(revision);
         self.find_subscription(id)
@@ -362,7 +362,7 @@ impl Store {
         pending: bool,
         entry: AuditEntry,
     ) -> StoreResult<SubscriptionRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let current: Option<(String, String)> =
             sqlx::query_as("SELECT state, plan_id FROM subscriptions WHERE id = $1")
@@ -405,8 +405,8 @@ impl Store {
             };
             emit(&mut tx, id, SUBSCRIPTION_CHANGED, change, now).await?;
         }
-        audit::write(&mut tx, &entry).await?;
-        let revision = revision::bump_access(&mut tx).await?;
+        audit::write(&mut tx, &entry, now).await?;
+        let revision = revision::bump_access(&mut tx, now).await?;
         tx.commit().await?;
         self.announce(revision);
         self.find_subscription(id)

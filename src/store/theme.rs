@@ -2,7 +2,6 @@
 //! `/theme.css` and written by operators with If-Match and an audit entry.
 
 use super::{AuditEntry, Store, StoreError, StoreResult, audit};
-use crate::domain::ids::now_ms;
 
 const COLUMNS: &str =
     "light_colors, dark_colors, extra_css, logo_content_type, logo, row_version, updated_at, updated_by";
@@ -74,13 +73,13 @@ impl Store {
             .bind(&f.extra_css)
             .bind(logo_type)
             .bind(logo)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(updated_by)
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&mut *tx)
             .await?;
         let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -2,7 +2,7 @@
 //! returned once, at creation.
 
 use super::{PageQuery, Store, StoreError, StoreResult};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TokenRow {
@@ -38,7 +38,7 @@ impl Store {
         .bind(name)
         .bind(prefix)
         .bind(token_hash)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(expires_at)
         .fetch_one(&self.pool)
         .await?)
@@ -64,7 +64,7 @@ impl Store {
         )
         .bind(id)
         .bind(user_id)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
@@ -84,7 +84,7 @@ impl Store {
     /// A live (not revoked, not expired) token of an enabled user, by hash. Touches
     /// `last_used_at` at most once a minute.
     pub async fn find_live_token(&self, token_hash: &str) -> StoreResult<Option<TokenRow>> {
-        let now = now_ms();
+        let now = self.now_ms();
         let row: Option<TokenRow> = sqlx::query_as(
             "SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
                FROM personal_tokens t JOIN users u ON u.id = t.user_id

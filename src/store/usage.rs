@@ -3,7 +3,7 @@
 use sqlx::AssertSqlSafe;
 
 use super::{Store, StoreResult};
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::usage::UsageRecord;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -23,12 +23,15 @@ pub(super) const COUNTS_TOWARD_QUOTA: &str = "status_class <> 'limited'";
 /// For the subscriptions in a batch whose plan has a quota: when their calls in the current
 /// quota period (UTC day or month; calls refused by limits not counted) reach it, announce
 /// `quota.reached` once per subscription and period.
-async fn announce_quotas_reached(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &[UsageRecord]) -> StoreResult<()> {
+async fn announce_quotas_reached(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[UsageRecord],
+    now: i64,
+) -> StoreResult<()> {
     use crate::domain::plan::Quota;
     let mut subs: Vec<&str> = rows.iter().filter_map(|r| r.subscription_id.as_deref()).collect();
     subs.sort_unstable();
     subs.dedup();
-    let now = now_ms();
     for sub in subs {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT p.org_id, s.api_id, s.application_id, pl.id, pl.quota
@@ -70,7 +73,7 @@ async fn announce_quotas_reached(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows
                 "subscription_id": sub, "api_id": api_id, "application_id": application_id, "plan_id": plan_id,
                 "quota": quota, "period_start": crate::domain::ids::to_datetime(start), "calls": calls,
             });
-            super::webhooks::enqueue(tx, &org_id, crate::domain::webhook::QUOTA_REACHED, &data).await?;
+            super::webhooks::enqueue(tx, &org_id, crate::domain::webhook::QUOTA_REACHED, &data, now).await?;
         }
     }
     Ok(())
@@ -87,7 +90,7 @@ impl Store {
         )
         .bind(batch_id)
         .bind(node_id)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(rows.len() as i64)
         .execute(&mut *tx)
         .await?
@@ -131,7 +134,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        announce_quotas_reached(&mut tx, rows).await?;
+        announce_quotas_reached(&mut tx, rows, self.now_ms()).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -150,7 +153,7 @@ impl Store {
 
     /// Record that a gateway node runs `revision` (heartbeat).
     pub async fn touch_gateway_node(&self, node_id: &str, name: &str, revision: i64) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         sqlx::query(
             "INSERT INTO gateway_nodes (node_id, name, revision, started_at, last_seen) VALUES ($1, $2, $3, $4, $4)
              ON CONFLICT (node_id) DO UPDATE SET revision = excluded.revision, last_seen = excluded.last_seen,

@@ -2,7 +2,7 @@
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique};
 use crate::domain::account::Role;
-use crate::domain::ids::{new_id, now_ms};
+use crate::domain::ids::new_id;
 use crate::domain::policy::Membership;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -51,7 +51,7 @@ pub struct NewUser<'a> {
 impl Store {
     /// Create a user (and its first membership) in one transaction.
     pub async fn insert_user(&self, user: NewUser<'_>, audit_entry: Option<AuditEntry>) -> StoreResult<UserRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let row: UserRow = sqlx::query_as(
             "INSERT INTO users (id, email, display_name, password_hash, disabled, created_at, updated_at)
@@ -77,7 +77,7 @@ impl Store {
         }
         if let Some(mut entry) = audit_entry {
             entry.target_id = row.id.clone();
-            audit::write(&mut tx, &entry).await?;
+            audit::write(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
         Ok(row)
@@ -109,7 +109,7 @@ impl Store {
         password_hash: &str,
         keep_session: Option<&str>,
     ) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
             .bind(user_id)
@@ -205,10 +205,10 @@ impl Store {
         .bind(org_id)
         .bind(user_id)
         .bind(role.as_str())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&mut *tx)
         .await?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -235,7 +235,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit};
-use crate::domain::ids::{new_id, now_ms, to_datetime};
+use crate::domain::ids::{new_id, to_datetime};
 use crate::domain::webhook::{self, DeliveryState};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -153,6 +153,7 @@ pub async fn enqueue(
     org_id: &str,
     event_type: &str,
     data: &serde_json::Value,
+    now: i64,
 ) -> StoreResult<()> {
     debug_assert!(
         webhook::EVENT_TYPES.contains(&event_type),
@@ -173,7 +174,6 @@ pub async fn enqueue(
     if targets.is_empty() {
         return Ok(());
     }
-    let now = now_ms();
     let event_id = insert_event(tx, org_id, event_type, data, now).await?;
     for endpoint_id in &targets {
         insert_delivery(tx, &event_id, endpoint_id, None, now).await?;
@@ -261,12 +261,12 @@ impl Store {
             .bind(i64::from(f.enabled))
             .bind(secret_sealed)
             .bind(secret_prefix)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .fetch_one(&mut *tx)
             .await?;
         let mut entry = entry;
         entry.target_id = row.id.clone();
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -310,12 +310,12 @@ impl Store {
             .bind(&f.description)
             .bind(event_types_json(&f.event_types))
             .bind(i64::from(f.enabled))
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&mut *tx)
             .await?;
         let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -338,11 +338,11 @@ impl Store {
             .bind(id)
             .bind(secret_sealed)
             .bind(secret_prefix)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .fetch_optional(&mut *tx)
             .await?;
         let row = row.ok_or(StoreError::NotFound("webhook"))?;
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -369,7 +369,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("webhook"));
         }
-        audit::write(&mut tx, &entry).await?;
+        audit::write(&mut tx, &entry, self.now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -421,7 +421,7 @@ impl Store {
     /// A new pending delivery of the same event to the same endpoint.
     pub async fn resend_webhook_delivery(&self, id: &str) -> StoreResult<WebhookDeliveryRow> {
         let mut tx = self.begin_write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let new = new_id();
         let done = sqlx::query(
             "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, state, attempts, next_attempt_at, resent_from,
@@ -445,7 +445,7 @@ impl Store {
     /// A `ping` event for one endpoint, whatever it subscribes to.
     pub async fn insert_webhook_ping(&self, endpoint: &WebhookEndpointRow) -> StoreResult<WebhookDeliveryRow> {
         let mut tx = self.begin_write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let data = serde_json::json!({
             "webhook_id": endpoint.id,
             "message": "Test event sent from Tollgate; it changes nothing.",
@@ -546,7 +546,7 @@ impl Store {
         claimed: &ClaimedDelivery,
         outcome: &AttemptOutcome,
     ) -> StoreResult<bool> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         let completed_at = outcome.state.is_final().then_some(now);
         let done = sqlx::query(

@@ -2,7 +2,8 @@
 //! billing-period boundary and a mid-period plan change, invoiced, finalized and exported; the
 //! expected amounts are computed here, independently of the server's pricing code.
 //!
-//! The billing period is one minute (`billing_period = "1m"`) so a test can cross a boundary.
+//! The billing period is one minute (`billing_period = "1m"`), and the tests move the app's clock
+//! across its boundaries instead of waiting for them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -20,18 +21,6 @@ fn ms(v: &Value) -> i64 {
     DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("not a time: {v}")))
         .unwrap()
         .timestamp_millis()
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-/// Sleep until `at_ms` (wall clock) has passed.
-async fn sleep_until(at_ms: i64) {
-    let wait = at_ms - now_ms();
-    if wait > 0 {
-        tokio::time::sleep(Duration::from_millis(wait as u64)).await;
-    }
 }
 
 async fn gateway_calls(gw: &str, key: &str, n: u32) {
@@ -252,10 +241,10 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
     assert_eq!(s, 200, "{b}");
     // Pricing of a plan is history once subscribed; changing it is refused later on.
 
-    // Start early in a period so that the first period's calls finish inside it.
-    if now_ms() % PERIOD_MS > 35_000 {
-        sleep_until((now_ms() / PERIOD_MS + 1) * PERIOD_MS + 200).await;
-    }
+    // Start at the beginning of a period.
+    let now_ms = || app.clock.now_ms();
+    app.hand
+        .advance_to(&app.clock, (now_ms() / PERIOD_MS + 1) * PERIOD_MS + 200);
     let dev = app.developer("payer@bill.example").await;
     let (_, k_free, s_free) = subscribed_app(&dev, "a-free", &api, &free).await;
     let (_, k_flat, s_flat) = subscribed_app(&dev, "b-flat", &api, &flat).await;
@@ -284,12 +273,12 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
     assert_eq!(r.status(), 401);
 
     // Period 1: calls, a plan change of c-percall to Graduated, more calls, and b-flat ends.
-    sleep_until(p1 + 500).await;
+    app.hand.advance_to(&app.clock, p1 + 500);
     gateway_calls(&app.gateway, &k_free, 2).await;
     gateway_calls(&app.gateway, &k_flat, 3).await;
     gateway_calls(&app.gateway, &k_call, 12).await;
     gateway_calls(&app.gateway, &k_grad, 25).await;
-    sleep_until(p1 + 20_000).await;
+    app.hand.advance_to(&app.clock, p1 + 20_000);
     let call_id = s_call["id"].as_str().unwrap();
     let (s, changed, _) = dev
         .call(
@@ -301,7 +290,7 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
     assert_eq!(s, 200, "{changed}");
     let change_at = ms(&changed["updated_at"]);
     gateway_calls(&app.gateway, &k_call, 7).await;
-    sleep_until(p1 + 40_000).await;
+    app.hand.advance_to(&app.clock, p1 + 40_000);
     let flat_id = s_flat["id"].as_str().unwrap();
     let (s, b, _) = dev
         .call(Method::DELETE, &format!("/api/v1/subscriptions/{flat_id}"), None)
@@ -335,8 +324,14 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
         .await;
     assert_eq!(s, 409, "{b}");
 
-    // After period 1 (and one usage flush), finalize both.
-    sleep_until(p1 + PERIOD_MS + 1_000).await;
+    // After period 1 (and once every call is metered), finalize both.
+    app.hand.advance_to(&app.clock, p1 + PERIOD_MS + 1_000);
+    let metered = format!(
+        "/api/v1/analytics/usage?org={org}&granularity=minute&from={}",
+        rfc3339(p0)
+    );
+    // Every call the gateway answered, the refused one (401) included.
+    poll(&admin, &metered, |b| series_total(b) == 5 + 7 + 34 + 33 + 1).await;
     let created = |s: &Value| ms(&s["created_at"]);
     let mut e0 = Expect::new();
     e0.usage("a-free", "Free", 3, 0);
@@ -580,7 +575,7 @@ async fn usage_invoices_and_exports_are_visible_only_to_their_parties() {
     gateway_calls(&app.gateway, &key_a, 3).await;
     gateway_calls(&app.gateway, &key_b, 2).await;
     let series = "/api/v1/analytics/usage?granularity=minute&from=";
-    let from = rfc3339(now_ms() - 3_600_000);
+    let from = rfc3339(app.clock.now_ms() - 3_600_000);
     let path = format!("{series}{from}");
     let a_view = poll(&dev_a, &path, |b| series_total(b) == 3).await;
     let b_view = poll(&dev_b, &path, |b| series_total(b) == 2).await;
@@ -824,7 +819,7 @@ async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reache
     let api = publish_api(&publisher, &org, "bill", &quota_plan, json!([{"url": upstream.url}])).await;
     let dev = app.developer("auto@dev.example").await;
     let (_, key, _) = subscribed_app(&dev, "auto-app", &api, &quota_plan).await;
-    let started = now_ms();
+    let started = app.clock.now_ms();
     gateway_calls(&app.gateway, &key, 5).await;
     let r = reqwest::Client::new()
         .get(format!("{}/bill/v1/items/1", app.gateway))
@@ -844,7 +839,7 @@ async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reache
     assert_eq!(quota[0].json()["data"]["calls"], 5, "{}", quota[0].json());
 
     // The period ends; the biller finalizes within a few checks and announces it once.
-    sleep_until((started / PERIOD_MS + 1) * PERIOD_MS).await;
+    app.hand.advance_to(&app.clock, (started / PERIOD_MS + 1) * PERIOD_MS);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while receiver.of_type("invoice.finalized").is_empty() {
         assert!(std::time::Instant::now() < deadline, "no invoice.finalized");

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use tollgate::app::Running;
 use tollgate::config::{Config, DatabaseUrl};
+use tollgate::domain::clock::{Clock, ClockHand};
 
 pub const ADMIN_EMAIL: &str = "admin@test.example";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
@@ -96,6 +97,9 @@ pub struct TestApp {
     pub gateway: String,
     pub running: Option<Running>,
     pub db: TestDb,
+    /// The app's clock: the system's time plus what the test moved it forward by `hand`.
+    pub clock: Clock,
+    pub hand: ClockHand,
 }
 
 impl TestApp {
@@ -111,12 +115,31 @@ impl TestApp {
     pub async fn spawn_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(&db);
         tweak(&mut config);
-        let running = Running::start(config).await.expect("app starts");
+        let (clock, hand) = Clock::adjustable();
+        let running = Running::start_with_clock(config, clock.clone())
+            .await
+            .expect("app starts");
         TestApp {
             base: format!("http://{}", running.api_addr),
             gateway: format!("http://{}", running.gateway_addr),
             running: Some(running),
             db,
+            clock,
+            hand,
+        }
+    }
+
+    /// A client's view of a Tollgate running in another process: on its own (system) clock,
+    /// which `hand` does not move.
+    pub fn of_process(base: &str, gateway: &str, db: TestDb) -> TestApp {
+        let (_, hand) = Clock::adjustable();
+        TestApp {
+            base: base.to_owned(),
+            gateway: gateway.to_owned(),
+            running: None,
+            db,
+            clock: Clock::system(),
+            hand,
         }
     }
 

@@ -383,12 +383,7 @@ async fn two_replica_processes_configured_by_environment_agree() {
     }
     let a = Server::start(&db);
     let b = Server::start(&db);
-    let on = |server: &Server| crate::helpers::TestApp {
-        base: server.base.clone(),
-        gateway: server.gateway.clone(),
-        running: None,
-        db: db.shared(),
-    };
+    let on = |server: &Server| crate::helpers::TestApp::of_process(&server.base, &server.gateway, db.shared());
     let (app_a, app_b) = (on(&a), on(&b));
     let upstream = crate::gateway::Upstream::start("replicas").await;
     let (org, _, publisher, _) = app_a.org_with_members("acme").await;

@@ -12,6 +12,10 @@ use crate::helpers::{Client, TestApp, assert_problem};
 use crate::node::operator_token;
 use crate::publisher::{act, first_plan};
 
+fn now_ms() -> i64 {
+    tollgate::domain::clock::Clock::system().now_ms()
+}
+
 /// Everything a snapshot holds, in a stable order.
 fn canonical(s: &Snapshot) -> Value {
     let mut apis: Vec<String> = s.apis.iter().map(|a| format!("{a:?}")).collect();
@@ -70,10 +74,10 @@ impl Follower {
             Some(self.running.revision),
             "{step}: a change, not a complete snapshot"
         );
-        let next = change.apply(&self.running).unwrap();
+        let next = change.apply(&self.running, now_ms()).unwrap();
         let complete = self.doc("").await;
         assert_eq!(complete.base, None);
-        let expected = complete.apply(&Snapshot::default()).unwrap();
+        let expected = complete.apply(&Snapshot::default(), now_ms()).unwrap();
         assert_eq!(
             canonical(&next),
             canonical(&expected),
@@ -106,7 +110,7 @@ async fn changes_applied_to_the_running_snapshot_equal_the_complete_snapshot() {
         operator,
     };
     let first = follower.doc("").await;
-    follower.running = first.apply(&Snapshot::default()).unwrap();
+    follower.running = first.apply(&Snapshot::default(), now_ms()).unwrap();
 
     // The catalog travels when it changes, and only then.
     let api = publish_api(

@@ -51,6 +51,7 @@ mod redis;
 #[cfg(test)]
 mod tests;
 
+use crate::domain::clock::Clock;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -118,6 +119,9 @@ impl Limiter for Unlimited {
 pub struct PlanLimiter {
     local: LocalLimiter,
     redis: Option<RedisBackend>,
+    /// Wall-clock time of the local state's rate windows and quota periods (Redis's state
+    /// follows Redis's own clock).
+    clock: Clock,
 }
 
 impl Default for PlanLimiter {
@@ -141,7 +145,14 @@ impl PlanLimiter {
         Self {
             local: LocalLimiter::new(),
             redis: None,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same limiter reading time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Limiter whose state lives in Redis at `url` (e.g. `redis://127.0.0.1:6379/0`).
@@ -155,6 +166,7 @@ impl PlanLimiter {
         Ok(Self {
             local: LocalLimiter::new(),
             redis: Some(backend),
+            clock: Clock::system(),
         })
     }
 
@@ -168,13 +180,13 @@ impl PlanLimiter {
             return decision;
         }
         let Some(redis) = &self.redis else {
-            return self.local.check(key, policy, SystemTime::now());
+            return self.local.check(key, policy, self.clock.now());
         };
         // The local state keeps the last count Redis answered: it is the floor Redis resumes
         // from if it lost its keys, and where the local fallback counts on from.
         let floor = policy.quota.map(|q| {
             self.local
-                .quota_floor(key, q.period, policy.quota_floor, unix_nanos(SystemTime::now()))
+                .quota_floor(key, q.period, policy.quota_floor, unix_nanos(self.clock.now()))
         });
         if let Some(probe) = redis.route() {
             match redis.eval(key, policy, floor).await {
@@ -182,7 +194,7 @@ impl PlanLimiter {
                     redis.on_success(probe);
                     if let (Some(q), Some(counted)) = (policy.quota, counted) {
                         self.local
-                            .quota_floor(key, q.period, Some(counted), unix_nanos(SystemTime::now()));
+                            .quota_floor(key, q.period, Some(counted), unix_nanos(self.clock.now()));
                     }
                     return decision;
                 }
@@ -190,7 +202,7 @@ impl PlanLimiter {
             }
         }
         redis.fallbacks.fetch_add(1, Ordering::Relaxed);
-        self.local.check(key, policy, SystemTime::now())
+        self.local.check(key, policy, self.clock.now())
     }
 
     /// Synchronous in-memory check at `now` (wall clock; inject it in tests).
@@ -258,7 +270,7 @@ impl Limiter for PlanLimiter {
         let policy = policy(subscription, plan);
         let subscription_id = &*subscription.subscription_id;
         if !self.is_redis() {
-            let d = self.decide_local(subscription_id, &policy, SystemTime::now());
+            let d = self.decide_local(subscription_id, &policy, self.clock.now());
             return LimitCheck::Ready(decision(&policy, &d));
         }
         LimitCheck::Pending(Box::pin(async move {
