@@ -1,6 +1,9 @@
-//! The biller: finalizes draft invoices once their period is over and the grace period for
-//! late usage has passed. Safe with several control-plane replicas: finalization is a
-//! conditional update, so each invoice is finalized (and numbered) once.
+//! The biller: keeps the draft invoices of the current and the previous period following usage,
+//! and finalizes drafts once their period is over and the grace period for late usage has
+//! passed. Readers only read: the drafts they see are as of the biller's last round
+//! (`computed_at`). Safe with several control-plane replicas: a draft's refresh is one
+//! transaction, and finalization a conditional update, so each invoice is finalized (and
+//! numbered) once.
 
 use std::sync::Arc;
 
@@ -27,8 +30,8 @@ pub async fn run(store: Store, config: Arc<Config>, shutdown: CancellationToken)
     Ok(())
 }
 
-/// Drafts for the closed periods not handled yet, then finalization of every draft whose
-/// period and grace are over.
+/// Drafts of the current and previous period brought up to date, drafts for the closed periods
+/// not handled yet, then finalization of every draft whose period and grace are over.
 async fn round(
     store: &Store,
     period: BillingPeriod,
@@ -37,6 +40,11 @@ async fn round(
     shutdown: &CancellationToken,
 ) {
     let now = store.now_ms();
+    for p in [period.previous(now), period.containing(now)] {
+        if let Err(e) = store.refresh_drafts(p, &InvoiceScope::default()).await {
+            tracing::warn!(error = %e, "billing: refreshing drafts failed; retrying next round");
+        }
+    }
     // Closed periods whose grace is over, newest first, down to the last one handled.
     let mut due = Vec::new();
     let mut p = period.previous(now);

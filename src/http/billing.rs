@@ -190,22 +190,6 @@ impl Invoice {
     }
 }
 
-/// Bring the drafts of the periods a reader may look at up to date: the current period and the
-/// previous one (still a draft until it is finalized), or the one period asked for.
-pub async fn refresh(app: &AppState, scope: &InvoiceScope, period: Option<(i64, i64)>) -> Result<(), ApiError> {
-    let bp = app.config.billing_period();
-    let now = app.clock.now_ms();
-    let periods = match period {
-        Some(p) if p.0 > now => vec![],
-        Some(p) => vec![p],
-        None => vec![bp.previous(now), bp.containing(now)],
-    };
-    for p in periods {
-        app.store.refresh_drafts(p, scope).await?;
-    }
-    Ok(())
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvoiceListParams {
@@ -246,8 +230,9 @@ pub fn parse_status(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Invoices: yours, your organization's (`org`), or all (`all=true`, operators). Drafts are
-/// brought up to date before they are listed. Ordered by period, then id.
+/// Invoices: yours, your organization's (`org`), or all (`all=true`, operators). Ordered by
+/// period, then id. Drafts follow usage: the biller recomputes the drafts of the current and the
+/// previous period every `billing_check_interval` (a minute by default); `computed_at` says when.
 #[utoipa::path(get, path = "/invoices", tag = "billing",
     security(("session" = []), ("bearer" = [])),
     params(InvoiceListParams),
@@ -271,7 +256,6 @@ pub async fn list_invoices(
     let limit = i64::from(PageLimit::or_default(params.limit));
     let after = parse_cursor(params.cursor.as_deref())?;
     let status = parse_status(params.status.as_deref())?;
-    refresh(&app, &scope, period).await?;
     let filter = InvoiceFilter {
         scope,
         period_start: period.map(|p| p.0),
@@ -331,7 +315,7 @@ async fn managed_invoice(app: &AppState, auth: &Auth, id: &str) -> Result<Invoic
     Ok(invoice)
 }
 
-/// One invoice with its lines (a draft is recomputed first).
+/// One invoice with its lines (a draft as of its `computed_at`).
 #[utoipa::path(get, path = "/invoices/{invoice_id}", tag = "billing",
     security(("session" = []), ("bearer" = [])),
     params(("invoice_id" = String, Path)),
@@ -343,21 +327,7 @@ pub async fn get_invoice(
     auth: Auth,
     Path(invoice_id): Path<String>,
 ) -> Result<Json<Invoice>, ApiError> {
-    let (mut invoice, _) = visible_invoice(&app, &auth, &invoice_id).await?;
-    if InvoiceStatus::parse(&invoice.status).is_some_and(InvoiceStatus::follows_usage) {
-        let scope = InvoiceScope {
-            org_id: Some(invoice.org_id.clone()),
-            customer_id: Some(invoice.customer_id.clone()),
-        };
-        app.store
-            .refresh_drafts((invoice.period_start, invoice.period_end), &scope)
-            .await?;
-        invoice = app
-            .store
-            .find_invoice(&invoice_id)
-            .await?
-            .ok_or(ApiError::not_found("invoice"))?;
-    }
+    let (invoice, _) = visible_invoice(&app, &auth, &invoice_id).await?;
     let lines = app.store.invoice_lines(&invoice.id).await?;
     Ok(Json(Invoice::new(invoice, &app.config.billing_period(), Some(lines))))
 }
@@ -509,11 +479,6 @@ pub async fn org_revenue(
         Some(p) => parse_period(&bp, p)?,
         None => bp.containing(app.clock.now_ms()),
     };
-    let scope = InvoiceScope {
-        org_id: Some(org.id.clone()),
-        customer_id: None,
-    };
-    refresh(&app, &scope, Some(period)).await?;
     let items = app.store.revenue(&org.id, period.0).await?;
     Ok(Json(RevenueReport {
         period: bp.label(period.0),

@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::authn::Auth;
-use super::billing::{Invoice, ScopeParams, parse_cursor, parse_period, parse_status, refresh};
+use super::billing::{Invoice, ScopeParams, parse_cursor, parse_period, parse_status};
 use super::extract::{ApiQuery, Limit, Page, PageLimit};
 use crate::app::AppState;
 use crate::domain::pricing::{currency_exponent, format_minor};
@@ -488,7 +488,6 @@ pub async fn export_invoices(
         return Err(ApiError::bad_request("`to` must not be before `from`"));
     }
     let status = parse_status(p.status.as_deref())?;
-    refresh(&app, &scope, None).await?;
     match format(p.format, &headers) {
         Format::Csv => {
             let q = InvoiceExportQuery {

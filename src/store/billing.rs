@@ -1,8 +1,8 @@
 //! invoices, invoice_lines, invoice_sequences: what customers owe, computed from the
 //! subscriptions' plan history (subscription_periods) and metered usage (usage_rollups).
 //!
-//! Draft invoices are recomputed from those facts whenever they are read or refreshed, so they
-//! follow usage as it arrives; finalizing recomputes once more, freezes the lines and takes the
+//! Draft invoices are recomputed from those facts when the biller refreshes them (every
+//! `billing_check_interval`), so they follow usage as it arrives; finalizing recomputes once more, freezes the lines and takes the
 //! organization's next invoice number, all in one transaction.
 
 use std::collections::BTreeMap;
@@ -420,6 +420,9 @@ impl Store {
             let mut conn = self.pool.acquire().await?;
             compute(&mut conn, period, scope).await?
         };
+        if computed.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         let now = self.now_ms();
         let mut ids = Vec::with_capacity(computed.len());

@@ -120,17 +120,25 @@ fn actual_lines(invoice: &Value) -> Vec<Line> {
 }
 
 /// The developer's invoice for the period starting at `start`.
+/// The one invoice of the period starting at `start`, once the biller has made it (a draft
+/// appears at the biller's first round in its period or the next).
 async fn invoice_for(client: &Client, query: &str, start: i64) -> Value {
-    let (s, page, _) = client
-        .get(&format!("/api/v1/invoices?lines=true&limit=200{query}"))
-        .await;
-    assert_eq!(s, 200, "{page}");
-    let found: Vec<&Value> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| ms(&i["period_start"]) == start)
-        .collect();
+    let of_period = |page: &Value| -> Vec<Value> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| ms(&i["period_start"]) == start)
+            .cloned()
+            .collect()
+    };
+    let page = poll(
+        client,
+        &format!("/api/v1/invoices?lines=true&limit=200{query}"),
+        |page| !of_period(page).is_empty(),
+    )
+    .await;
+    let found = of_period(&page);
     assert_eq!(found.len(), 1, "one invoice for the period starting {start}: {page}");
     found[0].clone()
 }
@@ -583,7 +591,10 @@ async fn usage_invoices_and_exports_are_visible_only_to_their_parties() {
     let x_view = poll(&publisher_x, &format!("{path}&org={org_x}"), |b| series_total(b) == 5).await;
     assert_eq!(series_total(&x_view), 5);
 
-    let (_, a_list, _) = dev_a.get("/api/v1/invoices").await;
+    let a_list = poll(&dev_a, "/api/v1/invoices", |b| {
+        !b["items"].as_array().unwrap().is_empty()
+    })
+    .await;
     assert_eq!(a_list["items"].as_array().unwrap().len(), 1, "{a_list}");
     let a_invoice = a_list["items"][0].clone();
     let a_id = a_invoice["id"].as_str().unwrap().to_owned();
@@ -868,4 +879,68 @@ async fn gateway_calls_expect(gw: &str, key: &str, status: u16) {
         .await
         .unwrap();
     assert_eq!(r.status(), status);
+}
+
+#[tokio::test]
+async fn reading_invoices_writes_nothing_the_biller_keeps_drafts() {
+    // The biller's first round runs at start, before any usage; the next one only after an hour.
+    let app = TestApp::spawn_with(|c| {
+        c.billing_check_interval = Duration::from_secs(3600);
+        c.usage_flush_interval = Duration::from_millis(100);
+    })
+    .await;
+    let upstream = Upstream::start("reads").await;
+    let (org, admin, publisher, _) = app.org_with_members("reads").await;
+    let flat = plan(
+        &publisher,
+        &org,
+        json!({"name": "Flat", "pricing": {"model": "flat", "fee_minor": 500}, "currency": "USD"}),
+    )
+    .await;
+    let api = publish_api(&publisher, &org, "bill", &flat, json!([{"url": upstream.url}])).await;
+    let dev = app.developer("reader@reads.example").await;
+    let (_, key, _) = subscribed_app(&dev, "reader", &api, &flat).await;
+    gateway_calls(&app.gateway, &key, 3).await;
+    let metered = format!(
+        "/api/v1/analytics/usage?org={org}&granularity=minute&from={}",
+        rfc3339(app.clock.now_ms() - 3_600_000)
+    );
+    poll(&admin, &metered, |b| series_total(b) == 3).await;
+
+    // Every way of reading invoices, as each party: nothing is computed or stored by a read.
+    for (client, path) in [
+        (&dev, "/api/v1/invoices".to_owned()),
+        (&admin, format!("/api/v1/invoices?org={org}")),
+        (&admin, format!("/api/v1/orgs/{org}/revenue")),
+        (
+            &admin,
+            format!("/api/v1/exports/invoices?format=json&org={org}&from=2020-01"),
+        ),
+    ] {
+        let (s, body, _) = client.get(&path).await;
+        assert_eq!(s, 200, "{path}: {body}");
+    }
+    let pool = {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&app.db.url).await.unwrap()
+    };
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "a read stored a draft");
+    let (_, list, _) = dev.get("/api/v1/invoices").await;
+    assert_eq!(list["items"], json!([]), "{list}");
+
+    // The biller's round makes the draft, with the usage so far.
+    let app = {
+        let db = app.stop().await;
+        TestApp::spawn_on(db, |c| c.usage_flush_interval = Duration::from_millis(100)).await
+    };
+    let dev = app.login("reader@reads.example", crate::helpers::PASSWORD).await;
+    let list = poll(&dev, "/api/v1/invoices", |b| !b["items"].as_array().unwrap().is_empty()).await;
+    assert_eq!(list["items"][0]["status"], "draft", "{list}");
+    assert_eq!(list["items"][0]["currency"], "USD", "{list}");
+    upstream.stop();
+    app.stop().await;
 }

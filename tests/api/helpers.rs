@@ -87,6 +87,8 @@ pub fn test_config(db: &TestDb) -> Config {
         shutdown_timeout: Duration::from_secs(5),
         // The tests' webhook receivers listen on 127.0.0.1.
         webhook_allow_private_networks: true,
+        // Drafts follow usage within a fifth of a second (the biller's round).
+        billing_check_interval: Duration::from_millis(200),
         secret_key: Some(SecretString::from(db.secret_key.clone())),
         ..Config::default()
     }
