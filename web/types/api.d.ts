@@ -720,8 +720,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Invoices: yours, your organization's (`org`), or all (`all=true`, operators). Drafts are
-         *     brought up to date before they are listed. Ordered by period, then id.
+         * Invoices: yours, your organization's (`org`), or all (`all=true`, operators). Ordered by
+         *     period, then id. Drafts follow usage: the biller recomputes the drafts of the current and the
+         *     previous period every `billing_check_interval` (a minute by default); `computed_at` says when.
          */
         get: operations["list_invoices"];
         put?: never;
@@ -739,7 +740,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One invoice with its lines (a draft is recomputed first). */
+        /** One invoice with its lines (a draft as of its `computed_at`). */
         get: operations["get_invoice"];
         put?: never;
         post?: never;
