@@ -24,7 +24,7 @@ static CHUNK: [u8; 64 * 1024] = [b'u'; 64 * 1024];
 async fn large_bodies_stream_with_bounded_memory() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("files", "/files", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("files", "/files", "v1", &[&up.url])]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
     let key = [("apikey", KEY_APP1)];

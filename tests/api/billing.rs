@@ -12,8 +12,8 @@ use chrono::DateTime;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::gateway::{Upstream, plan, publish_api, subscribed_app};
 use crate::helpers::{Client, TestApp};
+use crate::scenario::{Upstream, plan, publish_api, subscribed_app};
 
 const PERIOD_MS: i64 = 60_000;
 
@@ -516,7 +516,7 @@ async fn invoices_reconcile_with_gateway_traffic_across_a_period_boundary_and_a_
         point["latency"]["p50_ms"].is_number() || point["requests"] == 0,
         "{point}"
     );
-    upstream.stop();
+    upstream.stop().await;
     app.stop().await;
 }
 
@@ -801,13 +801,13 @@ async fn usage_invoices_and_exports_are_visible_only_to_their_parties() {
         let (s, body, h) = dev_a.get(&path).await;
         crate::helpers::assert_problem(s, &body, &h, 400, "bad_request");
     }
-    upstream.stop();
+    upstream.stop().await;
     app.stop().await;
 }
 
 #[tokio::test]
 async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reached_quota() {
-    use crate::webhooks::{Receiver, create_webhook, wait_until};
+    use crate::scenario::{Receiver, create_webhook, wait_until};
     let app = TestApp::spawn_with(|c| {
         c.billing_period = "1m".into();
         c.invoice_grace_period = Duration::ZERO;
@@ -867,7 +867,7 @@ async fn closed_periods_are_finalized_automatically_and_announced_as_is_a_reache
     gateway_calls_expect(&app.gateway, &key, 429).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(receiver.of_type("quota.reached").len(), 1);
-    upstream.stop();
+    upstream.stop().await;
     app.stop().await;
 }
 
@@ -941,6 +941,6 @@ async fn reading_invoices_writes_nothing_the_biller_keeps_drafts() {
     let list = poll(&dev, "/api/v1/invoices", |b| !b["items"].as_array().unwrap().is_empty()).await;
     assert_eq!(list["items"][0]["status"], "draft", "{list}");
     assert_eq!(list["items"][0]["currency"], "USD", "{list}");
-    upstream.stop();
+    upstream.stop().await;
     app.stop().await;
 }

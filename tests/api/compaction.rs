@@ -15,8 +15,8 @@ use tollgate::domain::billing::BillingPeriod;
 use tollgate::domain::usage::UsageRecord;
 use tollgate::store::{CompactionPolicy, InvoiceScope, Store};
 
-use crate::gateway::{plan, publish_api, subscribed_app};
 use crate::helpers::{Client, TestApp};
+use crate::scenario::{plan, publish_api, subscribed_app};
 
 /// Drafts of past months stay drafts (the test recomputes them from the rollups, as the biller
 /// does for the current and previous period, before it reads them).

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Client, TestApp, assert_problem};
-use crate::publisher::{BACKEND, act, create_api, first_plan};
+use crate::scenario::{BACKEND, act, create_api, first_plan};
 
 fn items(v: &Value) -> Vec<Value> {
     v["items"].as_array().cloned().unwrap_or_default()

@@ -5,180 +5,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::Request;
-use axum::routing::any;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, assert_problem};
-use crate::publisher::act;
-
-/// A fake backend: answers every path with JSON describing the request, counts hits.
-pub struct Upstream {
-    pub url: String,
-    pub hits: Arc<AtomicU64>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Upstream {
-    pub async fn start(name: &'static str) -> Upstream {
-        let hits = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&hits);
-        let app = axum::Router::new().fallback(any(move |req: Request| {
-            let counter = Arc::clone(&counter);
-            async move {
-                counter.fetch_add(1, Ordering::SeqCst);
-                let headers: serde_json::Map<String, Value> = req
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), Value::from(v.to_str().unwrap_or(""))))
-                    .collect();
-                axum::Json(json!({"upstream": name, "path": req.uri().to_string(), "method": req.method().as_str(), "headers": headers}))
-            }
-        }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Upstream { url, hits, task }
-    }
-
-    pub fn hits(&self) -> u64 {
-        self.hits.load(Ordering::SeqCst)
-    }
-
-    pub fn stop(&self) {
-        self.task.abort();
-    }
-}
-
-/// A published API at `context` (version v1) with the given plan and endpoints; returns its id.
-pub async fn publish_api(publisher: &Client, org: &str, context: &str, plan: &str, endpoints: Value) -> String {
-    let (s, api, _) = publisher
-        .call(
-            Method::POST,
-            &format!("/api/v1/orgs/{org}/apis"),
-            Some(json!({"name": context, "context": context, "version": "v1", "endpoints": endpoints, "plan_ids": [plan],
-                "resources": [{"method": "GET", "path": "/items/{id}"}, {"method": "POST", "path": "/items"},
-                              {"method": "GET", "path": "/open", "auth_required": false}, {"method": "PUT", "path": "/upload"},
-                              {"method": "GET", "path": "/*"}]})),
-        )
-        .await;
-    assert_eq!(s, 201, "{api}");
-    let id = api["id"].as_str().unwrap().to_owned();
-    let (s, b) = act(publisher, &id, "publish").await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
-
-pub async fn plan(publisher: &Client, org: &str, body: Value) -> String {
-    let (s, p, _) = publisher
-        .call(Method::POST, &format!("/api/v1/orgs/{org}/plans"), Some(body))
-        .await;
-    assert_eq!(s, 201, "{p}");
-    p["id"].as_str().unwrap().to_owned()
-}
-
-/// A developer's application subscribed to `api` on `plan`, with an API key; returns (app id, key, subscription id).
-pub async fn subscribed_key(dev: &Client, api: &str, plan: &str) -> (String, String, String) {
-    let (app_id, key, sub) = subscribed_app(dev, &format!("app-{}", uuid::Uuid::now_v7()), api, plan).await;
-    (app_id, key, sub["id"].as_str().unwrap().to_owned())
-}
-
-/// An application named `name` subscribed to `api` on `plan`, with an API key; returns (app
-/// id, key, the subscription as the API answered it).
-pub async fn subscribed_app(dev: &Client, name: &str, api: &str, plan: &str) -> (String, String, Value) {
-    let (s, application, _) = dev
-        .call(Method::POST, "/api/v1/applications", Some(json!({"name": name})))
-        .await;
-    assert_eq!(s, 201, "{application}");
-    let app_id = application["id"].as_str().unwrap().to_owned();
-    let (s, sub, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/subscriptions"),
-            Some(json!({"api_id": api, "plan_id": plan})),
-        )
-        .await;
-    assert_eq!(s, 201, "{sub}");
-    let (s, key, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/keys"),
-            Some(json!({"name": "k"})),
-        )
-        .await;
-    assert_eq!(s, 201, "{key}");
-    (app_id, key["secret"].as_str().unwrap().to_owned(), sub)
-}
-
-/// An OAuth client for the application and an access token from the client-credentials grant:
-/// (client id, client secret, token).
-pub async fn client_credentials(base: &str, dev: &Client, app_id: &str) -> (String, String, String) {
-    let (s, client, _) = dev
-        .call(
-            Method::POST,
-            &format!("/api/v1/applications/{app_id}/oauth-client"),
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(s, 201, "{client}");
-    let (id, secret) = (
-        client["client_id"].as_str().unwrap().to_owned(),
-        client["client_secret"].as_str().unwrap().to_owned(),
-    );
-    let token = access_token(base, &id, &secret).await;
-    (id, secret, token)
-}
-
-/// A fresh access token from `base`'s token endpoint (client credentials, HTTP Basic).
-pub async fn access_token(base: &str, id: &str, secret: &str) -> String {
-    let token: Value = reqwest::Client::new()
-        .post(format!("{base}/oauth2/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
-
-/// RFC 7662 introspection of `token` at `base`, as the client `id` authenticates.
-pub async fn introspect(base: &str, id: &str, secret: &str, token: &str) -> Value {
-    reqwest::Client::new()
-        .post(format!("{base}/oauth2/introspect"))
-        .basic_auth(id, Some(secret))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-pub async fn call(gw: &str, path: &str, key: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
-    let mut req = reqwest::Client::new().get(format!("{gw}{path}"));
-    if let Some(k) = key {
-        req = req.header("apikey", k);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let body = resp.json().await.unwrap_or(Value::Null);
-    (status, headers, body)
-}
+use crate::helpers::{TestApp, assert_problem};
+use crate::scenario::{Upstream, act, call, client_credentials, plan, publish_api, subscribed_key};
 
 #[tokio::test]
 async fn keys_subscriptions_and_lifecycle_are_enforced() {
     let app = TestApp::spawn().await;
     let upstream = Upstream::start("a").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(
         &publisher,
         &org,
@@ -296,7 +134,7 @@ async fn prototypes_need_no_subscription_and_blocked_subscriptions_are_refused()
     let app = TestApp::spawn().await;
     let upstream = Upstream::start("p").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(&publisher, &org, "/proto", &unlimited, json!([{"url": upstream.url}])).await;
     let dev = app.developer("p@example.org").await;
     let (_, key, sub) = subscribed_key(&dev, &api, &unlimited).await;
@@ -330,7 +168,7 @@ async fn jwt_access_tokens_are_verified_locally_and_revocation_applies_at_once()
     let app = TestApp::spawn().await;
     let upstream = Upstream::start("j").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(&publisher, &org, "/jwt", &unlimited, json!([{"url": upstream.url}])).await;
     let dev = app.developer("jwt@example.org").await;
     let (app_id, _, _) = subscribed_key(&dev, &api, &unlimited).await;
@@ -441,7 +279,7 @@ async fn weights_split_traffic_and_failed_endpoints_are_ejected() {
     let a = Upstream::start("a").await;
     let b = Upstream::start("b").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(
         &publisher,
         &org,
@@ -465,7 +303,7 @@ async fn weights_split_traffic_and_failed_endpoints_are_ejected() {
     let share_b = b.hits() as f64 / 2000.0;
     assert!((share_b - 0.75).abs() <= 0.05, "b got {share_b}");
 
-    a.stop();
+    a.stop().await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     // Failover: calls that cannot connect to a go to b, so none fails (issue 14: 200 calls right
     // after, 0 × 502), and a is ejected after the threshold.
@@ -506,7 +344,7 @@ async fn active_health_checks_keep_calls_off_a_dead_endpoint() {
     let app = TestApp::spawn().await;
     let alive = Upstream::start("alive").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(
         &publisher,
         &org,
@@ -591,7 +429,7 @@ async fn active_health_checks_keep_calls_off_a_dead_endpoint() {
 async fn refused_upstream_is_502() {
     let app = TestApp::spawn().await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(
         &publisher,
         &org,
@@ -612,7 +450,7 @@ async fn usage_is_metered_exactly_across_a_graceful_restart() {
     let app = TestApp::spawn_with(|c| c.usage_flush_interval = Duration::from_millis(200)).await;
     let upstream = Upstream::start("m").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let unlimited = crate::publisher::first_plan(&publisher, &org).await;
+    let unlimited = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(&publisher, &org, "/metered", &unlimited, json!([{"url": upstream.url}])).await;
     let dev = app.developer("m@example.org").await;
     let (_, key, sub) = subscribed_key(&dev, &api, &unlimited).await;

@@ -18,6 +18,10 @@ mod portal;
 mod process;
 mod publisher;
 mod quota_restarts;
+mod scenario;
 mod snapshot_changes;
 mod theme;
 mod webhooks;
+
+#[path = "../support/upstream.rs"]
+mod upstream;

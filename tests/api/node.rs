@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::gateway::{Upstream, publish_api, subscribed_key};
 use crate::helpers::TestApp;
+use crate::scenario::{Upstream, operator_token, publish_api, subscribed_key};
 
 struct NodeProcess(Child);
 
@@ -119,14 +119,6 @@ async fn a_node_without_a_snapshot_answers_503_not_404() {
     assert_eq!(reqwest::get(format!("{node}/readyz")).await.unwrap().status(), 503);
 }
 
-pub async fn operator_token(app: &TestApp) -> String {
-    let root = app.admin().await;
-    let (_, pat, _) = root
-        .call(Method::POST, "/api/v1/me/tokens", Some(json!({"name": "node"})))
-        .await;
-    pat["secret"].as_str().unwrap().to_owned()
-}
-
 /// Two separate gateway processes sharing Redis: under concurrent load,
 /// together they admit exactly the plan's quota.
 #[tokio::test]
@@ -140,7 +132,7 @@ async fn two_node_processes_sharing_redis_admit_exactly_the_quota() {
     let app = TestApp::spawn().await;
     let upstream = Upstream::start("r").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let quota = crate::gateway::plan(
+    let quota = crate::scenario::plan(
         &publisher,
         &org,
         json!({"name": "Fifty", "quota": {"requests": 50, "period": "day"}}),
@@ -196,7 +188,7 @@ async fn a_restarted_node_goes_on_from_the_metered_quota() {
     let app = TestApp::spawn().await;
     let upstream = Upstream::start("n").await;
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let five = crate::gateway::plan(
+    let five = crate::scenario::plan(
         &publisher,
         &org,
         json!({"name": "Five", "quota": {"requests": 5, "period": "day"}}),
@@ -240,7 +232,7 @@ async fn a_gateway_node_follows_the_control_plane_and_survives_its_absence() {
     let (_guard, node) = start_node(&app.base, &token, "test-node", &[]).await;
 
     let (org, _, publisher, _) = app.org_with_members("acme").await;
-    let plan = crate::publisher::first_plan(&publisher, &org).await;
+    let plan = crate::scenario::first_plan(&publisher, &org).await;
     let api = publish_api(&publisher, &org, "/remote", &plan, json!([{"url": upstream.url}])).await;
     let dev = app.developer("node@example.org").await;
     let (app_id, key, sub) = subscribed_key(&dev, &api, &plan).await;

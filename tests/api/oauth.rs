@@ -395,10 +395,10 @@ async fn replicas_without_public_url_share_one_issuer() {
         .await;
     assert_eq!(s, 201, "{application}");
     let app_id = application["id"].as_str().unwrap();
-    let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, app_id).await;
-    let from_a = crate::gateway::access_token(&a.base, &id, &secret).await;
+    let (id, secret, from_b) = crate::scenario::client_credentials(&b.base, &dev, app_id).await;
+    let from_a = crate::scenario::access_token(&a.base, &id, &secret).await;
     for (token, at) in [(&from_b, &a.base), (&from_a, &b.base), (&from_b, &b.base)] {
-        let info = crate::gateway::introspect(at, &id, &secret, token).await;
+        let info = crate::scenario::introspect(at, &id, &secret, token).await;
         assert_eq!(info["active"], true, "introspected at {at}: {info}");
     }
 }

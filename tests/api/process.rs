@@ -197,7 +197,7 @@ async fn secrets_stay_out_of_logs_and_rows_and_sigterm_is_graceful() {
     assert_eq!(s, 201);
     let api_key = key["secret"].as_str().unwrap().to_owned();
     let (_client_id, client_secret, access_token) =
-        crate::gateway::client_credentials(&server.base, &dev, app_id).await;
+        crate::scenario::client_credentials(&server.base, &dev, app_id).await;
     let (_, keys, _) = dev.get(&format!("/api/v1/applications/{app_id}/keys")).await;
     assert!(!keys.to_string().contains(&api_key));
     let (_, client_view, _) = dev.get(&format!("/api/v1/applications/{app_id}/oauth-client")).await;
@@ -385,17 +385,17 @@ async fn two_replica_processes_configured_by_environment_agree() {
     let b = Server::start(&db);
     let on = |server: &Server| crate::helpers::TestApp::of_process(&server.base, &server.gateway, db.shared());
     let (app_a, app_b) = (on(&a), on(&b));
-    let upstream = crate::gateway::Upstream::start("replicas").await;
+    let upstream = crate::scenario::Upstream::start("replicas").await;
     let (org, _, publisher, _) = app_a.org_with_members("acme").await;
-    let plan = crate::publisher::first_plan(&publisher, &org).await;
-    let api = crate::gateway::publish_api(&publisher, &org, "/both", &plan, json!([{"url": upstream.url}])).await;
+    let plan = crate::scenario::first_plan(&publisher, &org).await;
+    let api = crate::scenario::publish_api(&publisher, &org, "/both", &plan, json!([{"url": upstream.url}])).await;
     let dev = app_b.developer("replicas@example.org").await;
 
     // The key is created through B; A's gateway honours it within a second.
-    let (app_id, key, _) = crate::gateway::subscribed_key(&dev, &api, &plan).await;
+    let (app_id, key, _) = crate::scenario::subscribed_key(&dev, &api, &plan).await;
     let created = Instant::now();
     loop {
-        let (status, _, body) = crate::gateway::call(&a.gateway, "/both/v1/items/1", Some(&key)).await;
+        let (status, _, body) = crate::scenario::call(&a.gateway, "/both/v1/items/1", Some(&key)).await;
         if status == 200 {
             eprintln!("A's gateway honoured B's new key after {:?}", created.elapsed());
             break;
@@ -407,12 +407,14 @@ async fn two_replica_processes_configured_by_environment_agree() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(
-        crate::gateway::call(&b.gateway, "/both/v1/items/1", Some(&key)).await.0,
+        crate::scenario::call(&b.gateway, "/both/v1/items/1", Some(&key))
+            .await
+            .0,
         200
     );
 
-    let (id, secret, from_b) = crate::gateway::client_credentials(&b.base, &dev, &app_id).await;
-    let from_a = crate::gateway::access_token(&a.base, &id, &secret).await;
+    let (id, secret, from_b) = crate::scenario::client_credentials(&b.base, &dev, &app_id).await;
+    let from_a = crate::scenario::access_token(&a.base, &id, &secret).await;
     let http = reqwest::Client::new();
     for token in [&from_a, &from_b] {
         for server in [&a, &b] {
@@ -424,7 +426,7 @@ async fn two_replica_processes_configured_by_environment_agree() {
                 .unwrap()
                 .status();
             assert_eq!(status, 200, "gateway {}", server.gateway);
-            let info = crate::gateway::introspect(&server.base, &id, &secret, token).await;
+            let info = crate::scenario::introspect(&server.base, &id, &secret, token).await;
             assert_eq!(info["active"], true, "introspected at {}: {info}", server.base);
         }
     }

@@ -3,45 +3,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, TestApp, assert_problem, send};
-
-pub const BACKEND: &str = "http://127.0.0.1:9/backend";
-
-/// Create an API in `org` with an endpoint and one of the org's plans.
-pub async fn create_api(c: &Client, org: &str, context: &str) -> Value {
-    let plan = first_plan(c, org).await;
-    let (s, body, _) = c
-        .call(
-            Method::POST,
-            &format!("/api/v1/orgs/{org}/apis"),
-            Some(json!({
-                "name": format!("API {context}"), "context": context, "version": "v1",
-                "endpoints": [{"url": BACKEND}], "plan_ids": [plan],
-                "resources": [{"method": "GET", "path": "/items/{id}"}, {"method": "POST", "path": "/items"}],
-                "tags": ["Demo"]
-            })),
-        )
-        .await;
-    assert_eq!(s, 201, "{body}");
-    body
-}
-
-pub async fn first_plan(c: &Client, org: &str) -> String {
-    let (s, plans, _) = c.get(&format!("/api/v1/orgs/{org}/plans")).await;
-    assert_eq!(s, 200, "{plans}");
-    plans["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
-pub async fn act(c: &Client, api: &str, action: &str) -> (u16, Value) {
-    let (s, b, _) = c
-        .call(
-            Method::POST,
-            &format!("/api/v1/apis/{api}/lifecycle"),
-            Some(json!({"action": action, "reason": format!("test {action}")})),
-        )
-        .await;
-    (s.as_u16(), b)
-}
+use crate::helpers::{TestApp, assert_problem, send};
+use crate::scenario::{BACKEND, act, create_api, first_plan};
 
 #[tokio::test]
 async fn api_crud_with_etags_filters_and_pagination() {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::gateway::{Upstream, call, plan, publish_api, subscribed_key};
 use crate::helpers::TestApp;
+use crate::scenario::{Upstream, call, plan, publish_api, subscribed_key};
 
 /// Calls `path` `n` times, `gap` apart; how many were admitted (200). Anything but 200 or 429
 /// fails the test.

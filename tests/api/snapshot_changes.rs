@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use tollgate::gateway::protocol::SnapshotDoc;
 use tollgate::gateway::snapshot::Snapshot;
 
-use crate::gateway::{client_credentials, plan, publish_api, subscribed_key};
 use crate::helpers::{Client, TestApp, assert_problem};
-use crate::node::operator_token;
-use crate::publisher::{act, first_plan};
+use crate::scenario::operator_token;
+use crate::scenario::{act, first_plan};
+use crate::scenario::{client_credentials, plan, publish_api, subscribed_key};
 
 fn now_ms() -> i64 {
     tollgate::domain::clock::Clock::system().now_ms()

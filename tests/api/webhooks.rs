@@ -3,115 +3,13 @@
 //! can be re-sent; secrets never leave the create/rotate responses; only the organization's
 //! admins manage webhooks. Waiting is always a poll with a deadline.
 
-use std::collections::VecDeque;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 use crate::helpers::{Client, TestApp, assert_problem, send};
-use crate::publisher::{act, create_api};
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-pub(crate) struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-impl Received {
-    pub(crate) fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("the body is JSON")
-    }
-
-    /// Verify as a receiver would: HMAC-SHA256 keyed with the secret over "{timestamp}.{body}",
-    /// hex, in a `v1=` entry; the timestamp close to now.
-    pub(crate) fn signed_with(&self, secret: &str) -> bool {
-        let ts: i64 = self.timestamp.parse().expect("numeric timestamp");
-        let now = chrono::Utc::now().timestamp();
-        assert!((now - ts).abs() <= 300, "timestamp {ts} is far from now {now}");
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-        mac.update(format!("{ts}.").as_bytes());
-        mac.update(&self.body);
-        let expected = format!("v1={}", hex::encode(mac.finalize().into_bytes()));
-        self.signature.split(' ').any(|s| s == expected)
-    }
-}
-
-#[derive(Default)]
-struct Inbox {
-    received: Mutex<Vec<Received>>,
-    /// Statuses to answer first, in order; then `otherwise`.
-    script: Mutex<VecDeque<u16>>,
-    otherwise: Mutex<u16>,
-}
-
-/// A webhook receiver on 127.0.0.1:0.
-pub(crate) struct Receiver {
-    pub(crate) url: String,
-    inbox: Arc<Inbox>,
-}
-
-impl Receiver {
-    pub(crate) async fn start(script: &[u16], otherwise: u16) -> Receiver {
-        let inbox = Arc::new(Inbox {
-            script: Mutex::new(script.iter().copied().collect()),
-            otherwise: Mutex::new(otherwise),
-            ..Inbox::default()
-        });
-        async fn hook(State(inbox): State<Arc<Inbox>>, headers: HeaderMap, body: Bytes) -> (StatusCode, &'static str) {
-            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            inbox.received.lock().unwrap().push(Received {
-                id: header("tollgate-webhook-id"),
-                timestamp: header("tollgate-webhook-timestamp"),
-                signature: header("tollgate-webhook-signature"),
-                content_type: header("content-type"),
-                body: body.to_vec(),
-            });
-            let status = inbox
-                .script
-                .lock()
-                .unwrap()
-                .pop_front()
-                .unwrap_or(*inbox.otherwise.lock().unwrap());
-            (StatusCode::from_u16(status).unwrap(), "receiver says hello")
-        }
-        let router = axum::Router::new()
-            .route("/hook", axum::routing::post(hook))
-            .with_state(Arc::clone(&inbox));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Receiver { url, inbox }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.inbox.received.lock().unwrap().clone()
-    }
-
-    pub(crate) fn of_type(&self, event_type: &str) -> Vec<Received> {
-        self.received()
-            .into_iter()
-            .filter(|r| r.json()["type"] == event_type)
-            .collect()
-    }
-
-    fn answer(&self, status: u16) {
-        *self.inbox.otherwise.lock().unwrap() = status;
-    }
-}
+use crate::scenario::{DEADLINE, Receiver, act, create_api, create_webhook, wait_until};
 
 /// An app whose webhook sender polls often and retries quickly.
 async fn fast_app(max_attempts: u32) -> TestApp {
@@ -121,35 +19,6 @@ async fn fast_app(max_attempts: u32) -> TestApp {
         c.webhook_max_attempts = max_attempts;
     })
     .await
-}
-
-/// Poll `check` until it is true; fail the test after `DEADLINE`.
-pub(crate) async fn wait_until<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let start = std::time::Instant::now();
-    while !check().await {
-        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-pub(crate) async fn create_webhook(admin: &Client, org: &str, url: &str, types: &[&str]) -> (String, String) {
-    let (s, body, h) = admin
-        .call(
-            Method::POST,
-            &format!("/api/v1/orgs/{org}/webhooks"),
-            Some(json!({"url": url, "description": "test receiver", "event_types": types})),
-        )
-        .await;
-    assert_eq!(s, 201, "{body}");
-    assert!(h.get("etag").is_some());
-    let secret = body["secret"].as_str().unwrap().to_owned();
-    assert!(secret.starts_with("whsec_") && secret.len() > 30, "{secret}");
-    assert!(secret.starts_with(body["secret_prefix"].as_str().unwrap()));
-    (body["id"].as_str().unwrap().to_owned(), secret)
 }
 
 async fn delivery(admin: &Client, id: &str) -> Value {

@@ -15,7 +15,7 @@ use crate::common::*;
 async fn gateway_with(config: GatewayConfig) -> (SocketAddr, Upstream) {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(config);
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     (start_gateway(Arc::clone(&gw)).await, up)
 }
 
@@ -311,7 +311,7 @@ async fn draining_answers_a_last_request_on_an_idle_keep_alive_connection() {
         ..GatewayConfig::default()
     };
     let (gw, _) = new_gateway(config);
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -26,16 +26,16 @@ fn now_secs() -> u64 {
 async fn api_key_subscription_and_lifecycle() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    let mut blocked = api("blocked", "/blocked", "v1", &[up.url()]);
+    let mut blocked = api("blocked", "/blocked", "v1", &[&up.url]);
     blocked.state = ApiState::Blocked;
-    let mut deprecated = api("old", "/old", "v1", &[up.url()]);
+    let mut deprecated = api("old", "/old", "v1", &[&up.url]);
     deprecated.state = ApiState::Deprecated;
     deprecated.sunset_at_ms = Some(1_893_456_000_000); // 2030-01-01
-    let mut proto = api("proto", "/proto", "v1", &[up.url()]);
+    let mut proto = api("proto", "/proto", "v1", &[&up.url]);
     proto.state = ApiState::Prototyped;
     gw.swap(snapshot(
         1,
-        vec![api("pets", "/petstore", "v1", &[up.url()]), blocked, deprecated, proto],
+        vec![api("pets", "/petstore", "v1", &[&up.url]), blocked, deprecated, proto],
     ));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
@@ -143,10 +143,10 @@ async fn api_key_subscription_and_lifecycle() {
 async fn routing_versions_defaults_and_405() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    let v1 = api("pets-v1", "/petstore", "v1", &[format!("{}/v1base", up.url())]);
-    let mut v2 = api("pets-v2", "/petstore", "v2", &[format!("{}/v2base/", up.url())]);
+    let v1 = api("pets-v1", "/petstore", "v1", &[&format!("{}/v1base", up.url)]);
+    let mut v2 = api("pets-v2", "/petstore", "v2", &[&format!("{}/v2base/", up.url)]);
     v2.is_default = true;
-    let mut pay = api("pay", "/acme/payments", "2024-01", &[up.url()]);
+    let mut pay = api("pay", "/acme/payments", "2024-01", &[&up.url]);
     pay.resources = vec![
         res("GET", "/invoices/{id}", true),
         res("DELETE", "/invoices/{number}", true),
@@ -200,7 +200,7 @@ async fn routing_versions_defaults_and_405() {
 async fn forwarded_headers_and_credentials() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     // Through axum (fallback handler + ConnectInfo), to cover that path too.
     let addr = start_gateway_axum(Arc::clone(&gw)).await;
     let c = client();
@@ -300,7 +300,7 @@ async fn jwt_access_tokens() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
     let (jwt, key) = Jwt::new();
-    let mut snap = snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]);
+    let mut snap = snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]);
     snap.jwt.keys.insert(jwt.kid.into(), key);
     snap.jwt.issuer = "https://tollgate.test".into();
     snap.jwt.audience = "tollgate-gateway".into();
@@ -393,7 +393,7 @@ async fn cached_jwts_follow_revocation_and_key_removal() {
     let (gw, _) = new_gateway(GatewayConfig::default());
     let (jwt, key) = Jwt::new();
     let snap = |revision: i64, key: Option<JwtKey>, revoked: &[&str]| {
-        let mut s = snapshot(revision, vec![api("pets", "/petstore", "v1", &[up.url()])]);
+        let mut s = snapshot(revision, vec![api("pets", "/petstore", "v1", &[&up.url])]);
         if let Some(key) = key {
             s.jwt.keys.insert(jwt.kid.into(), key);
         }
@@ -433,7 +433,7 @@ async fn cached_jwts_follow_revocation_and_key_removal() {
 async fn upstream_connections_are_reused() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
     let url = format!("http://{addr}/petstore/v1/pets/1");
@@ -489,7 +489,7 @@ async fn a_pooled_connection_closed_by_the_upstream_is_not_used() {
     let (gw, _) = new_gateway(GatewayConfig::default());
     gw.swap(snapshot(
         1,
-        vec![api("pets", "/petstore", "v1", &[format!("http://{up_addr}")])],
+        vec![api("pets", "/petstore", "v1", &[&format!("http://{up_addr}")])],
     ));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
@@ -511,11 +511,11 @@ async fn weighted_balancing_1_to_3() {
     let mut pets = api("pets", "/petstore", "v1", &[]);
     pets.endpoints = vec![
         Endpoint {
-            url: a.url(),
+            url: a.url.clone(),
             weight: 1,
         },
         Endpoint {
-            url: b.url(),
+            url: b.url.clone(),
             weight: 3,
         },
     ];
@@ -564,7 +564,7 @@ async fn active_health_checks_take_endpoints_out_and_back() {
         healthy_threshold: 3,
     };
     let checked = |check: Option<ActiveCheck>| {
-        let mut pets = api("pets", "/petstore", "v1", &[a.url(), b.url()]);
+        let mut pets = api("pets", "/petstore", "v1", &[&a.url, &b.url]);
         pets.health_check = check;
         pets
     };
@@ -634,7 +634,7 @@ async fn passive_health_ejects_a_dead_endpoint_and_survives_swaps() {
         ..GatewayConfig::default()
     };
     let (gw, _) = new_gateway(config);
-    let pets = || api("pets", "/petstore", "v1", &[a.url(), b.url()]);
+    let pets = || api("pets", "/petstore", "v1", &[&a.url, &b.url]);
     gw.swap(snapshot(1, vec![pets()]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
@@ -673,7 +673,7 @@ async fn passive_health_ejects_a_dead_endpoint_and_survives_swaps() {
     // ...and a changed endpoint list starts afresh.
     let mut changed = pets();
     changed.endpoints.push(Endpoint {
-        url: b.url(),
+        url: b.url.clone(),
         weight: 1,
     });
     assert_eq!(gw.swap(snapshot(3, vec![changed])).balancers_kept, 0);
@@ -699,7 +699,7 @@ async fn failed_connects_fail_over_and_all_down_is_one_try_each() {
         ..GatewayConfig::default()
     };
     let (gw, _) = new_gateway(config);
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[a.url(), b.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&a.url, &b.url])]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
     let url = format!("http://{addr}/petstore/v1/pets/1");
@@ -758,11 +758,11 @@ async fn refused_is_502_and_slow_is_504() {
         l.local_addr().expect("addr")
     };
     let (gw, _) = new_gateway(GatewayConfig::default());
-    let mut slow = api("slow", "/slow", "v1", &[up.url()]);
+    let mut slow = api("slow", "/slow", "v1", &[&up.url]);
     slow.response_timeout_ms = 300;
     gw.swap(snapshot(
         1,
-        vec![api("dead", "/dead", "v1", &[format!("http://{closed}")]), slow],
+        vec![api("dead", "/dead", "v1", &[&format!("http://{closed}")]), slow],
     ));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
@@ -799,7 +799,7 @@ async fn refused_is_502_and_slow_is_504() {
 async fn the_response_timeout_restarts_with_each_request() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    let mut slow = api("slow", "/slow", "v1", &[up.url()]);
+    let mut slow = api("slow", "/slow", "v1", &[&up.url]);
     // The deadline covers connecting too: 500 ms in all.
     slow.connect_timeout_ms = 100;
     slow.response_timeout_ms = 400;
@@ -831,7 +831,7 @@ async fn the_response_timeout_restarts_with_each_request() {
 async fn cors_preflight_and_actual_responses() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    let mut pets = api("pets", "/petstore", "v1", &[up.url()]);
+    let mut pets = api("pets", "/petstore", "v1", &[&up.url]);
     pets.cors = Cors {
         enabled: true,
         allow_origins: vec!["https://app.example".into()],
@@ -903,7 +903,7 @@ async fn websocket_echo_through_the_gateway_behind_axum() {
 async fn websocket_echo(behind_axum: bool) {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let addr = if behind_axum {
         start_gateway_axum(Arc::clone(&gw)).await
     } else {
@@ -942,7 +942,7 @@ async fn websocket_echo(behind_axum: bool) {
 async fn meter_counts_exactly_under_concurrency() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
     gw.meter().drain();
@@ -1026,7 +1026,7 @@ async fn meter_counts_exactly_under_concurrency() {
 async fn graceful_shutdown_finishes_in_flight_requests() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -106,10 +106,7 @@ async fn answer_breaks(c: &TestClient, url: &str) -> bool {
 
 async fn through(up: &Scripted) -> (std::net::SocketAddr, Arc<tollgate::gateway::Gateway>) {
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(
-        1,
-        vec![api("pets", "/petstore", "v1", std::slice::from_ref(&up.url))],
-    ));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     (start_gateway(Arc::clone(&gw)).await, gw)
 }
 
@@ -285,7 +282,7 @@ async fn the_upstream_gets_one_content_length() {
 async fn clients_abandoning_uploads_do_not_eject_the_endpoint() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
-    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[up.url()])]));
+    gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
     let addr = start_gateway(Arc::clone(&gw)).await;
     for _ in 0..6 {
         let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
