@@ -87,8 +87,11 @@ async fn large_bodies_stream_with_bounded_memory() {
     assert!(growth_mib < 30.0, "RSS grew by {growth_mib:.1} MiB");
 
     // The meter saw both transfers with their real sizes.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let rows = gw.meter().drain().rows;
+    let mut rows = Vec::new();
+    drain_until(&gw, &mut rows, |rows| {
+        rows.iter().map(|r| r.counters.requests).sum::<u64>() >= 2
+    })
+    .await;
     let bytes_in: u64 = rows.iter().map(|r| r.counters.bytes_in).sum();
     let bytes_out: u64 = rows.iter().map(|r| r.counters.bytes_out).sum();
     assert_eq!(bytes_in, SIZE);

@@ -260,7 +260,7 @@ async fn rate_limit_admits_the_burst_then_paces_and_quota_is_exact() {
     assert_eq!(h["content-type"], "application/problem+json");
     // Pacing: empty the bucket, then one call per 100 ms gets through.
     while call(&app.gateway, "/rated/v1/items/1", Some(&rate_key)).await.0 == 200 {}
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    app.hand.advance(Duration::from_millis(250));
     let (s, _, _) = call(&app.gateway, "/rated/v1/items/1", Some(&rate_key)).await;
     assert_eq!(s, 200, "paced: a token came back");
 
@@ -304,7 +304,6 @@ async fn weights_split_traffic_and_failed_endpoints_are_ejected() {
     assert!((share_b - 0.75).abs() <= 0.05, "b got {share_b}");
 
     a.stop().await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
     // Failover: calls that cannot connect to a go to b, so none fails (issue 14: 200 calls right
     // after, 0 × 502), and a is ejected after the threshold.
     let mut failures = 0;

@@ -228,3 +228,30 @@ pub fn rss_kib() -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// Poll `done` until it holds; fail the test after 10 s.
+pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// Drain the gateway's meter into `rows` until `done(rows)` holds (a response's usage is
+/// recorded once its body has been sent, just after the client has read it); 10 s at most.
+pub async fn drain_until(
+    gw: &Gateway,
+    rows: &mut Vec<tollgate::gateway::UsageRow>,
+    done: impl Fn(&[tollgate::gateway::UsageRow]) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        rows.extend(gw.meter().drain().rows);
+        if done(rows) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the meter never saw it: {rows:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}

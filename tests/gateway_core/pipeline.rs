@@ -981,9 +981,10 @@ async fn meter_counts_exactly_under_concurrency() {
         t.await.expect("task");
     }
     let mut rows = flusher.await.expect("flusher");
-    // Bodies finish streaming just after the client has read them.
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    rows.extend(gw.meter().drain().rows);
+    drain_until(&gw, &mut rows, |rows| {
+        rows.iter().map(|r| r.counters.requests).sum::<u64>() >= (TASKS * EACH) as u64
+    })
+    .await;
 
     let total: u64 = rows.iter().map(|r| r.counters.requests).sum();
     assert_eq!(total, (TASKS * EACH) as u64);
@@ -1055,7 +1056,7 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
         let c = c.clone();
         tokio::spawn(async move { get(&c, &format!("http://{addr}/petstore/v1/slow"), &[("apikey", KEY_APP1)]).await })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    until("the slow request to reach the upstream", || up.hits() == 2).await;
     stop_tx.send(()).expect("signal");
     let r = slow.await.expect("task");
     assert_eq!(r.status, 200);
