@@ -14,6 +14,7 @@ use tokio::sync::{Mutex, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Backend, Config};
+use crate::domain::subscription::SubscriptionState;
 use crate::gateway::Gateway;
 use crate::gateway::protocol::{ApiDoc, KeyDoc, PlanDoc, QuotaUsedDoc, RevokedTokenDoc, SnapshotDoc, SubscriptionDoc};
 use crate::gateway::usage::{PendingBatches, to_records};
@@ -255,10 +256,8 @@ fn snapshot_doc(
         Some(catalog) => {
             let mut resources: HashMap<String, Vec<(String, String, bool)>> = HashMap::new();
             for r in catalog.resources {
-                resources
-                    .entry(r.api_id)
-                    .or_default()
-                    .push((r.method, r.path, r.auth_required != 0));
+                let auth = r.requires_auth();
+                resources.entry(r.api_id).or_default().push((r.method, r.path, auth));
             }
             let mut apis = Vec::with_capacity(catalog.apis.len());
             for row in catalog.apis {
@@ -314,7 +313,7 @@ fn snapshot_doc(
             .keys
             .into_iter()
             .map(|k| KeyDoc {
-                gone: k.live == 0,
+                gone: !k.is_live(),
                 id: k.id,
                 application_id: k.application_id,
                 hash: k.key_hash,
@@ -325,8 +324,8 @@ fn snapshot_doc(
             .subscriptions
             .into_iter()
             .map(|s| SubscriptionDoc {
-                active: s.state == "ACTIVE",
-                gone: s.live == 0,
+                active: s.state() == Some(SubscriptionState::Active),
+                gone: !s.is_live(),
                 quota_used: quota_used.remove(&s.id),
                 id: s.id,
                 application_id: s.application_id,

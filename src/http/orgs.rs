@@ -45,11 +45,12 @@ pub struct OrgResponse {
 
 impl From<OrgRow> for OrgResponse {
     fn from(o: OrgRow) -> Self {
+        let operator = o.operator();
         Self {
             id: o.id,
             slug: o.slug,
             name: o.name,
-            operator: o.is_operator != 0,
+            operator,
             created_at: to_datetime(o.created_at),
             updated_at: to_datetime(o.updated_at),
         }

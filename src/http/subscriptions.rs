@@ -237,7 +237,7 @@ pub async fn create_subscription(
         _ => return Err(ApiError::not_found("API")),
     }
     let plan = offered_plan(&app, &api, &req.plan_id).await?;
-    let state = SubscriptionState::initial(plan.requires_approval != 0).as_str();
+    let state = SubscriptionState::initial(plan.approval_required()).as_str();
     let mut e = audit(
         &auth,
         "subscription.created",
@@ -292,7 +292,7 @@ pub async fn update_subscription(
     if plan.id == s.plan_id {
         return Ok(Json(s.into()));
     }
-    let pending = plan.requires_approval != 0;
+    let pending = plan.approval_required();
     let e = entry(
         &auth,
         "subscription.plan_changed",

@@ -63,13 +63,14 @@ pub struct WebhookResponse {
 
 impl From<WebhookEndpointRow> for WebhookResponse {
     fn from(w: WebhookEndpointRow) -> Self {
+        let enabled = w.is_enabled();
         Self {
             event_types: w.event_types(),
             id: w.id,
             org_id: w.org_id,
             url: w.url,
             description: w.description,
-            enabled: w.enabled != 0,
+            enabled,
             secret_prefix: w.secret_prefix,
             secret_rotated_at: w.secret_rotated_at.map(to_datetime),
             created_at: to_datetime(w.created_at),
@@ -427,7 +428,7 @@ pub async fn update_webhook(
         req.url.as_deref().unwrap_or(&row.url),
         req.description.as_deref().unwrap_or(&row.description),
         &event_types,
-        req.enabled.unwrap_or(row.enabled != 0),
+        req.enabled.unwrap_or(row.is_enabled()),
     )?;
     reachable(&app, &f.url).await?;
     let e = entry(
@@ -498,7 +499,7 @@ pub async fn test_webhook(
     Path(webhook_id): Path<String>,
 ) -> Result<(StatusCode, Json<DeliveryResponse>), ApiError> {
     let row = managed_webhook(&app, &auth, &webhook_id).await?;
-    if row.enabled == 0 {
+    if !row.is_enabled() {
         return Err(ApiError::conflict("the webhook is disabled; enable it first"));
     }
     let delivery = app.store.insert_webhook_ping(&row).await?;
@@ -587,7 +588,7 @@ pub async fn resend_webhook_delivery(
         .find_webhook(&d.endpoint_id)
         .await?
         .ok_or(ApiError::not_found("webhook"))?;
-    if endpoint.enabled == 0 {
+    if !endpoint.is_enabled() {
         return Err(ApiError::conflict("the webhook is disabled; enable it first"));
     }
     let new = app.store.resend_webhook_delivery(&d.id).await?;

@@ -16,6 +16,12 @@ pub struct DeployedResource {
     pub auth_required: i64,
 }
 
+impl DeployedResource {
+    pub fn requires_auth(&self) -> bool {
+        self.auth_required != 0
+    }
+}
+
 /// An API key as gateways see it; `live` is false for one revoked, expired or of a deleted
 /// application (only in changes: a complete read holds live keys only).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -27,6 +33,12 @@ pub struct KeyRow {
     pub live: i64,
 }
 
+impl KeyRow {
+    pub fn is_live(&self) -> bool {
+        self.live != 0
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubscriptionStateRow {
     pub id: String,
@@ -36,6 +48,17 @@ pub struct SubscriptionStateRow {
     pub state: String,
     /// Held by gateways (active, blocked or pending); 0 once ended or rejected (changes only).
     pub live: i64,
+}
+
+impl SubscriptionStateRow {
+    pub fn is_live(&self) -> bool {
+        self.live != 0
+    }
+
+    /// The state, read through the domain's type (`None` for a name it does not know).
+    pub fn state(&self) -> Option<crate::domain::subscription::SubscriptionState> {
+        crate::domain::subscription::SubscriptionState::parse(&self.state)
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

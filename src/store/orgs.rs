@@ -13,6 +13,13 @@ pub struct OrgRow {
     pub updated_at: i64,
 }
 
+impl OrgRow {
+    /// The operator organization (its admins run the installation).
+    pub fn operator(&self) -> bool {
+        self.is_operator != 0
+    }
+}
+
 impl Store {
     pub async fn insert_org(
         &self,

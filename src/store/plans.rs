@@ -37,6 +37,11 @@ pub struct PlanFields {
 }
 
 impl PlanRow {
+    /// New subscriptions wait for a publisher's approval.
+    pub fn approval_required(&self) -> bool {
+        self.requires_approval != 0
+    }
+
     pub fn fields(&self) -> StoreResult<PlanFields> {
         fn json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
             serde_json::from_str(s).map_err(|e| StoreError::Other(anyhow::anyhow!("corrupt plan JSON: {e}")))

@@ -32,6 +32,10 @@ pub struct WebhookEndpointRow {
 }
 
 impl WebhookEndpointRow {
+    pub fn is_enabled(&self) -> bool {
+        self.enabled != 0
+    }
+
     pub fn event_types(&self) -> Vec<String> {
         serde_json::from_str(&self.event_types).unwrap_or_default()
     }
