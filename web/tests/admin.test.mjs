@@ -2,31 +2,13 @@
 // The admin console in a real browser, each page as an administrator uses it: organizations and
 // their members, personal access tokens, the audit log, webhooks and their deliveries, the
 // gateway nodes, the signing keys — and what a developer meets there.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, adminOrg, launchBrowser, openPage, review, signIn, startServer } from './helpers.mjs';
+import { ADMIN_EMAIL, Rest, admin, browser, openPage, org, review, server, signIn, suite } from './helpers.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {Rest} */
-let admin;
-/** @type {string} */
-let org;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-  org = await adminOrg(admin);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+suite();
 
 test('an operator creates an organization, adds a member (password shown once), changes the role and removes them', async () => {
   const { page, context, errors } = await openPage(browser, server.base);
@@ -140,7 +122,11 @@ test('an admin filters the audit log and pages through it with the cursor', asyn
   await page.getByLabel('Action').fill('member.role_changed');
   await page.getByRole('button', { name: 'Filter' }).click();
   const rows = page.locator('main table tbody tr');
-  await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 50);
+  // The unfiltered first page also has 50 rows: wait for the filtered one.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('main table tbody tr td:nth-child(3)')];
+    return cells.length === 50 && cells.every((c) => c.textContent === 'member.role_changed');
+  });
   assert.match(page.url(), /action=member.role_changed/);
   assert.deepEqual([...new Set(await rows.locator('td:nth-child(3)').allInnerTexts())], ['member.role_changed']);
   assert.deepEqual([...new Set(await rows.locator('td:nth-child(2)').allInnerTexts())], [ADMIN_EMAIL]);
@@ -171,24 +157,35 @@ test('an admin filters the audit log and pages through it with the cursor', asyn
   await context.close();
 });
 
-test('an admin registers a webhook (secret shown once), rotates the secret, tests it, reads the attempts and resends', async () => {
+/**
+ * A webhook receiver on 127.0.0.1 that keeps each request's Tollgate-Webhook-* headers and body;
+ * `status(n)` is its answer to the n-th request (1 for the first), 200 by default.
+ * @param {(n: number) => number} [status]
+ */
+async function webhookReceiver(status = () => 200) {
   /** @type {{ id: string, signature: string, timestamp: string, body: string }[]} */
   const received = [];
-  const receiver = await new Promise((resolve) => {
+  /** @type {import('node:http').Server} */
+  const http = await new Promise((resolve) => {
     const s = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         received.push({ id: String(req.headers['tollgate-webhook-id']), signature: String(req.headers['tollgate-webhook-signature']), timestamp: String(req.headers['tollgate-webhook-timestamp']), body });
-        // The first delivery fails: the attempt log shows the receiver's answer.
-        res.statusCode = received.length === 1 ? 503 : 200;
+        res.statusCode = status(received.length);
         res.end('ok');
       });
     });
     s.listen(0, '127.0.0.1', () => resolve(s));
   });
+  return { url: `http://127.0.0.1:${/** @type {any} */ (http.address()).port}/hooks`, received, close: () => http.close() };
+}
+
+test('an admin registers a webhook (secret shown once), rotates the secret, tests it, reads the attempts and resends', async () => {
+  // The first delivery fails: the attempt log shows the receiver's answer.
+  const receiver = await webhookReceiver((n) => (n === 1 ? 503 : 200));
+  const { url, received } = receiver;
   try {
-    const url = `http://127.0.0.1:${/** @type {any} */ (receiver).address().port}/hooks`;
     const { page, context, errors } = await openPage(browser, server.base);
     await signIn(page);
     await page.goto('/admin/webhooks');
@@ -249,8 +246,150 @@ test('an admin registers a webhook (secret shown once), rotates the secret, test
     assert.deepEqual(errors, []);
     await context.close();
   } finally {
-    /** @type {any} */ (receiver).close();
+    receiver.close();
   }
+});
+
+/** A webhook of the administrator's organization, registered through the API. @param {string} url @param {string[]} events */
+const newWebhook = (url, events) => admin.expect(201, 'POST', `/api/v1/orgs/${org}/webhooks`, { url, description: 'Before', event_types: events });
+
+/** The signed-in administrator on one webhook's page. @param {{ id: string, url: string }} hook */
+async function openWebhook(hook) {
+  const opened = await openPage(browser, server.base);
+  await signIn(opened.page);
+  await opened.page.goto(`/admin/webhooks/${hook.id}`);
+  await opened.page.getByRole('heading', { level: 1, name: `Deliveries to ${hook.url}` }).waitFor();
+  return opened;
+}
+
+test("an admin edits a webhook's URL, description and events; a refused URL is shown at its field", async () => {
+  const hook = await newWebhook('http://127.0.0.1:9/before', ['invoice.finalized']);
+  const { page, context, errors } = await openWebhook(hook);
+  await page.getByText('Edit the webhook').click();
+  // A URL the server refuses: its message at the field, nothing stored.
+  await page.getByLabel('URL').fill('ftp://nowhere');
+  await page.getByRole('button', { name: 'Save the webhook' }).click();
+  await page.locator('#edit-url-errors').getByText('must start with http:// or https://').waitFor();
+  assert.equal(await page.getByLabel('URL').getAttribute('aria-invalid'), 'true');
+  assert.equal((await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`)).url, hook.url);
+
+  const url = 'http://127.0.0.1:9/after';
+  await page.getByLabel('URL').fill(url);
+  await page.getByLabel('Description').fill('After');
+  await page.getByRole('checkbox', { name: 'subscription.created' }).check();
+  await page.getByRole('checkbox', { name: 'quota.reached' }).check();
+  await page.getByRole('checkbox', { name: 'invoice.finalized' }).uncheck();
+  await page.getByRole('button', { name: 'Save the webhook' }).click();
+  await page.getByRole('status').getByText(`The webhook ${url} is saved.`).waitFor();
+  await page.getByRole('heading', { level: 1, name: `Deliveries to ${url}` }).waitFor();
+  const saved = await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`);
+  assert.deepEqual([saved.url, saved.description, [...saved.event_types].sort(), saved.enabled], [url, 'After', ['quota.reached', 'subscription.created'], true]);
+  assert.equal(await page.getByLabel('URL').getAttribute('aria-invalid'), null, 'the field error is gone');
+  await review(page, 'admin-webhook-edit');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a disabled webhook gets no test and no events, and gets them again once enabled', async () => {
+  const receiver = await webhookReceiver();
+  try {
+    const hook = await newWebhook(receiver.url, ['subscription.created']);
+    // Something that sends subscription.created to the organization's webhooks: a developer
+    // subscribing to a published API of it.
+    const plan = await admin.expect(201, 'POST', `/api/v1/orgs/${org}/plans`, { name: 'Hooked plan' });
+    const api = await admin.expect(201, 'POST', `/api/v1/orgs/${org}/apis`, {
+      name: 'Hooked', context: '/hooked', version: '1.0.0', endpoints: [{ url: 'http://127.0.0.1:9/' }], resources: [{ method: 'GET', path: '/x' }],
+    });
+    await admin.expect(200, 'PATCH', `/api/v1/apis/${api.id}`, { plan_ids: [plan.id] });
+    await admin.expect(200, 'POST', `/api/v1/apis/${api.id}/lifecycle`, { action: 'publish' });
+    const dev = new Rest(server.base);
+    await dev.expect(201, 'POST', '/api/v1/auth/signup', { email: 'hooked@portal.test', password: 'hooked passphrase long', display_name: 'Hooked' });
+    await dev.signIn('hooked@portal.test', 'hooked passphrase long');
+    const subscribe = async (/** @type {string} */ name) => {
+      const app = await dev.expect(201, 'POST', '/api/v1/applications', { name });
+      return dev.expect(201, 'POST', `/api/v1/applications/${app.id}/subscriptions`, { api_id: api.id, plan_id: plan.id });
+    };
+    const deliveries = async () => (await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}/deliveries`)).items;
+
+    const { page, context, errors } = await openWebhook(hook);
+    await page.getByRole('button', { name: 'Disable the webhook' }).click();
+    await page.getByRole('status').getByText(`${receiver.url} is disabled`).waitFor();
+    assert.equal((await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`)).enabled, false);
+    await page.getByRole('button', { name: 'Enable the webhook' }).waitFor();
+    await review(page, 'admin-webhook-disabled');
+
+    // The list says so, and a test send is refused with the server's reason.
+    await page.getByRole('link', { name: 'All webhooks' }).click();
+    const row = page.getByRole('row', { name: new RegExp(receiver.url) });
+    assert.match(await row.getByRole('cell').nth(2).innerText(), /No$/);
+    await row.getByRole('button', { name: `Send a test ${receiver.url}` }).click();
+    await page.getByRole('alert').getByText('the webhook is disabled; enable it first').waitFor();
+    assert.equal((await admin.call('POST', `/api/v1/webhooks/${hook.id}/test`)).status, 409);
+    // An event while it is disabled is not queued for it, now or later.
+    const missed = await subscribe('While disabled');
+    assert.deepEqual(await deliveries(), []);
+
+    // Enabled again: the next event is delivered, and only that one.
+    await page.getByRole('link', { name: `Deliveries ${receiver.url}` }).click();
+    await page.getByRole('button', { name: 'Enable the webhook' }).click();
+    await page.getByRole('status').getByText(`${receiver.url} is enabled`).waitFor();
+    assert.equal((await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`)).enabled, true);
+    const delivered = await subscribe('While enabled');
+    for (let i = 0; i < 50 && receiver.received.length < 1; i++) await page.waitForTimeout(100);
+    await page.waitForTimeout(1500);
+    assert.deepEqual(receiver.received.map((r) => JSON.parse(r.body)).map((e) => [e.type, e.data.subscription_id]), [['subscription.created', delivered.id]]);
+    assert.notEqual(delivered.id, missed.id);
+    assert.deepEqual((await deliveries()).map((/** @type {any} */ d) => d.event_type), ['subscription.created']);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    receiver.close();
+  }
+});
+
+test('a stale edit of a webhook gets the changed-by-someone-else message and overwrites nothing', async () => {
+  const hook = await newWebhook('http://127.0.0.1:9/stale', ['invoice.finalized']);
+  const { page, context, errors } = await openWebhook(hook);
+  await page.getByText('Edit the webhook').click();
+  // Someone else changes it behind the page's back.
+  await admin.expect(200, 'PATCH', `/api/v1/webhooks/${hook.id}`, { description: 'Changed elsewhere' });
+  await page.getByLabel('Description').fill('Mine');
+  await page.getByRole('button', { name: 'Save the webhook' }).click();
+  await page.getByRole('alert').getByText('This was changed by someone else since you opened it').waitFor();
+  assert.equal((await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`)).description, 'Changed elsewhere');
+  // Reload shows their change; an edit over it then goes through.
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await page.waitForFunction(() => /** @type {HTMLInputElement | null} */ (document.getElementById('edit-description'))?.value === 'Changed elsewhere');
+  await page.getByLabel('Description').fill('Mine');
+  await page.getByRole('button', { name: 'Save the webhook' }).click();
+  await page.getByRole('status').getByText(`The webhook ${hook.url} is saved.`).waitFor();
+  assert.equal((await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`)).description, 'Mine');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an admin deletes a webhook with its delivery log, after a confirmation, and is back on the list', async () => {
+  const hook = await newWebhook('http://127.0.0.1:9/doomed', ['invoice.finalized']);
+  const ping = await admin.expect(202, 'POST', `/api/v1/webhooks/${hook.id}/test`);
+  const { page, context, errors } = await openWebhook(hook);
+  await page.getByRole('button', { name: 'Delete the webhook' }).click();
+  const dialog = page.getByRole('dialog', { name: `Delete the webhook ${hook.url}?` });
+  await dialog.getByText('Its delivery log is deleted with it, and nothing more is sent to this URL').waitFor();
+  await review(page, 'admin-webhook-delete');
+  // Cancel keeps it.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await admin.expect(200, 'GET', `/api/v1/webhooks/${hook.id}`);
+  await page.getByRole('button', { name: 'Delete the webhook' }).click();
+  await dialog.getByRole('button', { name: 'Delete the webhook' }).click();
+  await page.getByRole('status').getByText(`The webhook ${hook.url} is deleted.`).waitFor();
+  await page.waitForURL(/\/admin\/webhooks\?org=/);
+  await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
+  await page.getByRole('table', { name: 'Webhooks' }).waitFor();
+  assert.equal(await page.getByRole('row', { name: new RegExp(hook.url) }).count(), 0);
+  await admin.expect(404, 'GET', `/api/v1/webhooks/${hook.id}`);
+  await admin.expect(404, 'GET', `/api/v1/webhooks/deliveries/${ping.id}`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("an operator sees each gateway node's revision, last seen and lag", async () => {

@@ -2,30 +2,12 @@
 // An API's pages, plans and the subscriptions inbox in a real browser, each as a publisher does
 // it: publish (refused with its reason, then accepted), a stale edit, an endpoint change the
 // gateway follows, a markdown document made harmless, a priced plan's preview, an approval.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, adminOrg, launchBrowser, openPage, petstore, review, signIn, startServer } from './helpers.mjs';
+import { ADMIN_EMAIL, Rest, admin, browser, openPage, org, petstore, review, server, signIn, suite } from './helpers.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {Rest} */
-let admin;
-/** @type {string} */
-let org;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-  org = await adminOrg(admin);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+suite();
 
 let serial = 0;
 /** An API imported from the sample document. @param {string} [backend] */

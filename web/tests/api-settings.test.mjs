@@ -3,31 +3,13 @@
 // stored OpenAPI document (read, downloaded, replaced — refused at its line when invalid, or
 // when someone else changed the API meanwhile), versions (a new one, the switcher), and
 // documents uploaded as files and put in order.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, adminOrg, launchBrowser, openPage, petstore, review, signIn, startServer } from './helpers.mjs';
+import { admin, browser, openPage, org, petstore, review, server, signIn, suite } from './helpers.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {Rest} */
-let admin;
-/** @type {string} */
-let org;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-  org = await adminOrg(admin);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+suite();
 
 let serial = 0;
 async function importApi() {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
@@ -48,6 +49,8 @@ export async function startServer() {
       TOLLGATE_SECRET_KEY: SECRET_KEY,
       // The tests' webhook receivers listen on 127.0.0.1.
       TOLLGATE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      // Draft invoices follow usage within a fifth of a second (the biller's round).
+      TOLLGATE_BILLING_CHECK_INTERVAL: '200ms',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -153,6 +156,39 @@ export class Rest {
 export async function adminOrg(rest) {
   const me = await rest.expect(200, 'GET', '/api/v1/me');
   return me.memberships[0].org_id;
+}
+
+/** @type {Awaited<ReturnType<typeof startServer>>} The test file's server (see `suite`). */
+export let server;
+/** @type {import('playwright-core').Browser} The test file's browser (see `suite`). */
+export let browser;
+/** @type {Rest} The bootstrap administrator's REST session on `server` (see `suite`). */
+export let admin;
+/** @type {string} The administrator's organization (see `suite`). */
+export let org;
+
+/**
+ * The set-up every browser test file shares, registered as its `before` and `after` hooks:
+ * before its tests, a fresh server and the browser, and the administrator signed in to the
+ * REST API; after them, both closed. The results are the live bindings `server`, `browser`,
+ * `admin` and `org` of this module (each test file runs in a process of its own), set by the
+ * time any test runs. A file with more to set up adds its own hooks beside these.
+ */
+export function suite() {
+  before(async () => {
+    // Both kept even when the other fails, so that `after` stops what did start (a server left
+    // running would keep the test file from ever ending).
+    const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
+    if (started.status === 'fulfilled') server = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const r of [started, launched]) if (r.status === 'rejected') throw r.reason;
+    admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+    org = await adminOrg(admin);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }
 
 /** Launches Debian's Chromium (no browser download: playwright-core only drives it). */

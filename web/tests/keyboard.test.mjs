@@ -2,23 +2,11 @@
 // The main publisher flow with the keyboard alone: sign in, import an OpenAPI document, offer a
 // plan, publish, and approve the subscription that follows. No mouse event is sent: focus moves
 // with Tab, links and buttons are pressed with Enter, checkboxes with Space.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, adminOrg, launchBrowser, openPage, petstore, startServer } from './helpers.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, admin, browser, openPage, org, petstore, server, suite } from './helpers.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+suite();
 
 /**
  * Presses Tab until the focused element's label or text matches `name` (past the page's last
@@ -40,8 +28,6 @@ async function tabTo(page, name) {
 }
 
 test('import → publish → approve, with the keyboard alone', async () => {
-  const admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-  const org = await adminOrg(admin);
   await admin.expect(201, 'POST', `/api/v1/orgs/${org}/plans`, { name: 'Reviewed', requires_approval: true });
   const { page, context, errors } = await openPage(browser, server.base);
   await page.goto('/signin');

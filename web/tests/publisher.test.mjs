@@ -2,29 +2,11 @@
 // The publisher's first steps in a real browser: sign in and out, the APIs list, importing an
 // OpenAPI document (and being told where a bad one goes wrong), and what a developer meets on
 // a publisher page.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, adminOrg, launchBrowser, openPage, petstore, review, signIn, startServer } from './helpers.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Rest, admin, browser, openPage, org, petstore, review, server, signIn, suite } from './helpers.mjs';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {Rest} */
-let admin;
-/** @type {string} */
-let org;
-
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  admin = await new Rest(server.base).signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
-  org = await adminOrg(admin);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+suite();
 
 test('a publisher signs in, sees the shell for their role, and signs out', async () => {
   const { page, context, errors } = await openPage(browser, server.base);

@@ -2,18 +2,29 @@
 // One webhook endpoint and its deliveries, newest first, by state: each delivery's attempts
 // (when, how long, the receiver's status or the error) and the document sent; resend one (also
 // a pending one: once the receiver is fixed, there is no need to wait for the next retry).
+// The endpoint itself: edit it (If-Match: an edit over someone else's is refused, never lost),
+// disable or enable it, delete it with its delivery log.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { AdminFrame } from '../../components/admin-frame.js';
+import { SaveProblem } from '../../components/api-frame.js';
+import { Dialog } from '../../components/dialog.js';
 import { DataTable, usePaged } from '../../components/table.js';
 import { Empty, ErrorState, Loading, describeError } from '../../components/states.js';
 import { toast } from '../../components/toast.js';
 import { formatDateTime, formatNumber, t } from '../../i18n.js';
-import { client, get, send } from '../../api.js';
+import { ApiProblem, client, get, send } from '../../api.js';
+import { navigate } from '../../router.js';
+import { WebhookFields } from './webhooks.js';
 
 /** @typedef {import('../../../types/api').components['schemas']['WebhookResponse']} Webhook */
 /** @typedef {import('../../../types/api').components['schemas']['DeliveryResponse']} Delivery */
 /** @typedef {import('../../../types/api').components['schemas']['DeliveryDetailResponse']} DeliveryDetail */
+/** @typedef {import('../../../types/api').components['schemas']['UpdateWebhookRequest']} WebhookChanges */
+/** @typedef {import('./webhooks.js').WebhookForm & { enabled: boolean }} EditForm */
+
+/** @param {Webhook} w @returns {EditForm} */
+const toForm = (w) => ({ url: w.url, description: w.description, events: [...w.event_types], enabled: w.enabled });
 
 const STATES = ['', 'pending', 'succeeded', 'failed'];
 
@@ -49,14 +60,91 @@ function Attempts({ id }) {
 
 /** @param {import('../../router.js').PageProps} props */
 export default function WebhookPage({ params }) {
-  const [hook, setHook] = useState(/** @type {Webhook | null} */ (null));
+  const [read, setRead] = useState(/** @type {{ hook: Webhook, etag: string | null } | null} */ (null));
   const [hookError, setHookError] = useState(/** @type {unknown} */ (null));
+  const [version, setVersion] = useState(0);
+  const [form, setForm] = useState(/** @type {EditForm | null} */ (null));
+  const [saveError, setSaveError] = useState(/** @type {unknown} */ (null));
+  const [busy, setBusy] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [endpointError, setEndpointError] = useState(/** @type {unknown} */ (null));
   const [state, setState] = useState('');
   const [open, setOpen] = useState(/** @type {string | null} */ (null));
   const [actionError, setActionError] = useState(/** @type {unknown} */ (null));
+  const hook = read?.hook || null;
+  const problem = saveError instanceof ApiProblem ? saveError : null;
   useEffect(() => {
-    get(client.GET('/api/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: params.id } } })).then(setHook, setHookError);
-  }, [params.id]);
+    setHookError(null);
+    send(client.GET('/api/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: params.id } } })).then(({ data, etag }) => {
+      setRead({ hook: data, etag });
+      setForm(toForm(data));
+    }, setHookError);
+  }, [params.id, version]);
+  /** Reads the endpoint again (after a stale edit): the form shows what is stored now. */
+  const reload = () => {
+    setSaveError(null);
+    setEndpointError(null);
+    setVersion(version + 1);
+  };
+  const back = hook ? `/admin/webhooks?org=${encodeURIComponent(hook.org_id)}` : '/admin/webhooks';
+
+  /**
+   * Changes the endpoint with the ETag it was read with (If-Match); answers the saved endpoint.
+   * @param {WebhookChanges} changes
+   */
+  const patch = async (changes) => {
+    if (!read) throw new Error('not loaded');
+    const { data, etag } = await send(client.PATCH('/api/v1/webhooks/{webhook_id}', {
+      params: { path: { webhook_id: read.hook.id } },
+      headers: read.etag ? { 'If-Match': read.etag } : {},
+      body: changes,
+    }));
+    setRead({ hook: data, etag });
+    return data;
+  };
+
+  /** @param {SubmitEvent} event */
+  const save = async (event) => {
+    event.preventDefault();
+    if (!form) return;
+    setBusy(true);
+    setSaveError(null);
+    try {
+      const data = await patch({ url: form.url.trim(), description: form.description.trim(), event_types: form.events, enabled: form.enabled });
+      setForm(toForm(data));
+      toast(t('webhooks.saved', { url: data.url }));
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = async () => {
+    if (!hook) return;
+    setEndpointError(null);
+    try {
+      const data = await patch({ enabled: !hook.enabled });
+      if (form) setForm({ ...form, enabled: data.enabled });
+      toast(t(data.enabled ? 'webhooks.enabled_now' : 'webhooks.disabled_now', { url: data.url }));
+    } catch (e) {
+      setEndpointError(e);
+    }
+  };
+
+  const remove = async () => {
+    if (!hook) return;
+    setEndpointError(null);
+    try {
+      await send(client.DELETE('/api/v1/webhooks/{webhook_id}', { params: { path: { webhook_id: hook.id } } }));
+      setDeleting(false);
+      toast(t('webhooks.deleted', { url: hook.url }));
+      navigate(back);
+    } catch (e) {
+      setDeleting(false);
+      setEndpointError(e);
+    }
+  };
   const list = usePaged((cursor) => get(client.GET('/api/v1/webhooks/{webhook_id}/deliveries', {
     params: { path: { webhook_id: params.id }, query: { state: state || undefined, limit: 50, cursor } },
   })), [params.id, state]);
@@ -91,15 +179,46 @@ export default function WebhookPage({ params }) {
   const rows = list.page?.items || [];
 
   return html`<${AdminFrame} tab="/admin/webhooks" title=${hook ? t('deliveries.title', { url: hook.url }) : t('webhooks.title')}>
-    <p class="crumbs"><a href=${hook ? `/admin/webhooks?org=${hook.org_id}` : '/admin/webhooks'}>${t('webhooks.back')}</a></p>
+    <p class="crumbs"><a href=${back}>${t('webhooks.back')}</a></p>
     ${hookError ? html`<${ErrorState} error=${hookError} hint=${t('error.forbidden_admin_hint')} />` : null}
     ${hook
-      ? html`<dl class="facts">
+      ? html`<div class="actions">
+          <button type="button" onClick=${toggle}>${hook.enabled ? t('webhooks.disable') : t('webhooks.enable')}</button>
+          <button type="button" onClick=${() => setDeleting(true)}>${t('webhooks.delete')}</button>
+        </div>
+        <dl class="facts">
+          ${hook.description ? html`<dt>${t('webhooks.description')}</dt><dd>${hook.description}</dd>` : null}
           <dt>${t('webhooks.events')}</dt><dd>${hook.event_types.join(', ')}</dd>
-          <dt>${t('webhooks.enabled')}</dt><dd>${hook.enabled ? t('webhooks.on') : t('webhooks.off')}</dd>
+          <dt>${t('webhooks.enabled')}</dt><dd>${hook.enabled ? t('webhooks.on') : html`${t('webhooks.off')} — ${t('webhooks.disabled_explained')}`}</dd>
           <dt>${t('webhooks.secret')}</dt><dd><code>${hook.secret_prefix}…</code>${hook.secret_rotated_at ? ` (${t('webhooks.rotated_at', { at: formatDateTime(hook.secret_rotated_at) })})` : ''}</dd>
         </dl>`
       : null}
+    <${SaveProblem} error=${endpointError} reload=${reload} />
+    ${hook && form
+      ? html`<details class="preview">
+          <summary>${t('webhooks.edit')}</summary>
+          <p>${t('webhooks.edit_intro')}</p>
+          <${SaveProblem} error=${saveError} reload=${reload} message=${problem?.errors.length ? t('webhooks.invalid') : null} />
+          <form onSubmit=${save} novalidate class="narrow-form">
+            <${WebhookFields} prefix="edit" value=${form} onChange=${(/** @type {Partial<EditForm>} */ changes) => setForm({ ...form, ...changes })} problem=${problem} />
+            <div class="field check">
+              <input id="edit-enabled" type="checkbox" aria-describedby="edit-enabled-hint" checked=${form.enabled}
+                onChange=${(/** @type {Event} */ e) => setForm({ ...form, enabled: /** @type {HTMLInputElement} */ (e.currentTarget).checked })} />
+              <label for="edit-enabled">${t('webhooks.send_events')}</label>
+            </div>
+            <p class="hint" id="edit-enabled-hint">${t('webhooks.disabled_explained')}</p>
+            <button type="submit" class="primary" disabled=${busy}>${t('webhooks.save')}</button>
+          </form>
+        </details>
+        <${Dialog} open=${deleting} title=${t('webhooks.ask_delete', { url: hook.url })} onClose=${() => setDeleting(false)}>
+          <p>${t('webhooks.delete_explained')}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick=${remove}>${t('webhooks.delete')}</button>
+            <button type="button" onClick=${() => setDeleting(false)}>${t('dialog.cancel')}</button>
+          </div>
+        <//>`
+      : null}
+    <h2>${t('deliveries.heading')}</h2>
     <div class="filters short">
       <label>${t('deliveries.state')}
         <select value=${state} onChange=${(/** @type {Event} */ e) => { setState(/** @type {HTMLSelectElement} */ (e.currentTarget).value); list.paging.reset(); }}>

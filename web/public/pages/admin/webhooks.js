@@ -1,6 +1,7 @@
 // @ts-check
-// An organization's webhooks: register an endpoint (its signing secret is shown once), send it
-// a test event, rotate its secret (the new one shown once), and go to its deliveries.
+// An organization's webhooks, each shown enabled or not: register an endpoint (its signing
+// secret is shown once), send it a test event, rotate its secret (the new one shown once), and
+// go to its page (its deliveries; edit, disable or delete it there).
 import { useState } from 'preact/hooks';
 import { html } from '../../components/html.js';
 import { AdminFrame, OnceSecret, useAdminOrg } from '../../components/admin-frame.js';
@@ -15,7 +16,34 @@ import { ApiProblem, client, get, send } from '../../api.js';
 /** @typedef {import('../../../types/api').components['schemas']['WebhookResponse']} Webhook */
 
 /** The event types an endpoint may subscribe to (src/domain/webhook.rs). */
-const EVENT_TYPES = ['invoice.finalized', 'subscription.created', 'subscription.changed', 'subscription.ended', 'quota.reached'];
+export const EVENT_TYPES = ['invoice.finalized', 'subscription.created', 'subscription.changed', 'subscription.ended', 'quota.reached'];
+
+/** @typedef {{ url: string, description: string, events: string[] }} WebhookForm */
+
+/**
+ * The fields of an endpoint — URL, description, event types — each with the server's messages
+ * for it (by the JSON pointer of the request body); shared by the register and edit forms.
+ * @param {{ prefix: string, value: WebhookForm, onChange: (changes: Partial<WebhookForm>) => void, problem: ApiProblem | null }} props
+ *   `prefix`: of the controls' ids, unique on the page.
+ */
+export function WebhookFields({ prefix, value, onChange, problem }) {
+  const eventErrors = problem?.messagesFor('/event_types', { prefix: true }) || [];
+  return html`<${Field} id=${`${prefix}-url`} label=${t('webhooks.url')} hint=${t('webhooks.url_hint')} errors=${problem?.messagesFor('/url') || []}>
+      ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="url" value=${value.url} onInput=${(/** @type {Event} */ e) => onChange({ url: /** @type {HTMLInputElement} */ (e.currentTarget).value })} />`}
+    <//>
+    <${Field} id=${`${prefix}-description`} label=${t('webhooks.description')} errors=${problem?.messagesFor('/description') || []}>
+      ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="text" value=${value.description} onInput=${(/** @type {Event} */ e) => onChange({ description: /** @type {HTMLInputElement} */ (e.currentTarget).value })} />`}
+    <//>
+    <fieldset aria-describedby=${eventErrors.length ? `${prefix}-events-errors` : undefined}>
+      <legend>${t('webhooks.events')}</legend>
+      ${EVENT_TYPES.map((ev) => html`<div class="field check">
+        <input id=${`${prefix}-event-${ev}`} type="checkbox" checked=${value.events.includes(ev)}
+          onChange=${(/** @type {Event} */ e) => onChange({ events: /** @type {HTMLInputElement} */ (e.currentTarget).checked ? [...value.events, ev] : value.events.filter((x) => x !== ev) })} />
+        <label for=${`${prefix}-event-${ev}`}><code>${ev}</code></label>
+      </div>`)}
+      ${eventErrors.length ? html`<ul class="field-errors" id=${`${prefix}-events-errors`}>${eventErrors.map((m) => html`<li>${m}</li>`)}</ul>` : null}
+    </fieldset>`;
+}
 
 /** @param {import('../../router.js').PageProps} props */
 export default function Webhooks({ query }) {
@@ -100,23 +128,7 @@ export default function Webhooks({ query }) {
       : html`<h2>${t('webhooks.new')}</h2>
         <${ErrorSummary} message=${saveError ? describeError(saveError) : null} />
         <form onSubmit=${create} novalidate class="narrow-form">
-          <${Field} id="webhook-url" label=${t('webhooks.url')} hint=${t('webhooks.url_hint')} errors=${problem?.messagesFor('/url') || []}>
-            ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="url" value=${form.url} onInput=${(/** @type {Event} */ e) => setForm({ ...form, url: /** @type {HTMLInputElement} */ (e.currentTarget).value })} />`}
-          <//>
-          <${Field} id="webhook-description" label=${t('webhooks.description')} errors=${problem?.messagesFor('/description') || []}>
-            ${(/** @type {Record<string, unknown>} */ a) => html`<input ...${a} type="text" value=${form.description} onInput=${(/** @type {Event} */ e) => setForm({ ...form, description: /** @type {HTMLInputElement} */ (e.currentTarget).value })} />`}
-          <//>
-          <fieldset>
-            <legend>${t('webhooks.events')}</legend>
-            ${EVENT_TYPES.map((ev) => html`<div class="field check">
-              <input id=${`event-${ev}`} type="checkbox" checked=${form.events.includes(ev)}
-                onChange=${(/** @type {Event} */ e) => setForm({ ...form, events: /** @type {HTMLInputElement} */ (e.currentTarget).checked ? [...form.events, ev] : form.events.filter((x) => x !== ev) })} />
-              <label for=${`event-${ev}`}><code>${ev}</code></label>
-            </div>`)}
-            ${(problem?.messagesFor('/event_types', { prefix: true }) || []).length
-              ? html`<ul class="field-errors">${(problem?.messagesFor('/event_types', { prefix: true }) || []).map((m) => html`<li>${m}</li>`)}</ul>`
-              : null}
-          </fieldset>
+          <${WebhookFields} prefix="webhook" value=${form} onChange=${(/** @type {Partial<WebhookForm>} */ changes) => setForm({ ...form, ...changes })} problem=${problem} />
           <button type="submit" class="primary" disabled=${busy}>${t('webhooks.create')}</button>
         </form>`}
     <${Dialog} open=${!!rotating} title=${rotating ? t('webhooks.ask_rotate', { url: rotating.url }) : ''} onClose=${() => setRotating(null)}>
