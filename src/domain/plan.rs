@@ -234,9 +234,85 @@ pub fn default_plans() -> Vec<DefaultPlan> {
     ]
 }
 
+/// A plan's state. A deprecated plan takes no new subscriptions; existing ones go on, and a
+/// publisher may offer it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanState {
+    Active,
+    Deprecated,
+}
+
+/// What a publisher does to a plan's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanAction {
+    Deprecate,
+    Reactivate,
+}
+
+impl PlanAction {
+    pub const ALL: [PlanAction; 2] = [Self::Deprecate, Self::Reactivate];
+}
+
+impl PlanState {
+    pub const ALL: [PlanState; 2] = [Self::Active, Self::Deprecated];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Deprecated => "deprecated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanState> {
+        Self::ALL.into_iter().find(|state| state.as_str() == s)
+    }
+
+    /// The transition table.
+    pub fn transitions(self) -> &'static [(PlanAction, PlanState)] {
+        match self {
+            Self::Active => &[(PlanAction::Deprecate, Self::Deprecated)],
+            Self::Deprecated => &[(PlanAction::Reactivate, Self::Active)],
+        }
+    }
+
+    pub fn apply(self, action: PlanAction) -> Option<PlanState> {
+        self.transitions().iter().find(|(a, _)| *a == action).map(|(_, to)| *to)
+    }
+
+    /// The state a publisher's `deprecated` flag (the API's form of it) names.
+    pub const fn from_deprecated(deprecated: bool) -> PlanState {
+        if deprecated { Self::Deprecated } else { Self::Active }
+    }
+
+    pub fn takes_new_subscriptions(self) -> bool {
+        self == Self::Active
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_state_table_is_exhaustive() {
+        use PlanAction as A;
+        use PlanState as S;
+        let expected = [
+            (S::Active, A::Deprecate, Some(S::Deprecated)),
+            (S::Active, A::Reactivate, None),
+            (S::Deprecated, A::Deprecate, None),
+            (S::Deprecated, A::Reactivate, Some(S::Active)),
+        ];
+        assert_eq!(expected.len(), S::ALL.len() * A::ALL.len());
+        for (from, action, to) in expected {
+            assert_eq!(from.apply(action), to, "{from:?} --{action:?}-->");
+        }
+        for state in S::ALL {
+            assert_eq!(S::parse(state.as_str()), Some(state));
+            assert_eq!(S::from_deprecated(state == S::Deprecated), state);
+        }
+        assert_eq!(S::ALL.map(S::takes_new_subscriptions), [true, false]);
+    }
 
     #[test]
     fn pricing_json_shapes() {

@@ -1,5 +1,6 @@
 //! plans and api_plans: an organization's business plans and the APIs that offer them.
 
+use crate::domain::plan::PlanState;
 use sqlx::{Any, Transaction};
 
 use super::{AuditEntry, PageQuery, Store, StoreError, StoreResult, audit, on_unique, revision};
@@ -58,9 +59,15 @@ impl PlanRow {
         })
     }
 
+    /// The state, read through the domain's type (a name it does not know reads as deprecated:
+    /// such a plan takes no new subscriptions).
+    pub fn state(&self) -> PlanState {
+        PlanState::parse(&self.state).unwrap_or(PlanState::Deprecated)
+    }
+
     /// A deprecated plan takes no new subscriptions; existing ones go on.
     pub fn is_deprecated(&self) -> bool {
-        self.state == "deprecated"
+        !self.state().takes_new_subscriptions()
     }
 }
 
@@ -93,7 +100,7 @@ pub(super) async fn insert(
     .bind(to_json(&f.pricing))
     .bind(&f.currency)
     .bind(i64::from(f.requires_approval))
-    .bind(if f.deprecated { "deprecated" } else { "active" })
+    .bind(PlanState::from_deprecated(f.deprecated).as_str())
     .bind(now)
     .fetch_one(&mut **tx)
     .await
@@ -223,7 +230,7 @@ impl Store {
         .bind(to_json(&f.pricing))
         .bind(&f.currency)
         .bind(i64::from(f.requires_approval))
-        .bind(if f.deprecated { "deprecated" } else { "active" })
+        .bind(PlanState::from_deprecated(f.deprecated).as_str())
         .bind(self.now_ms())
         .bind(expected_version.unwrap_or(-1))
         .fetch_optional(&mut *tx)
