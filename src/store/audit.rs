@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::{PageQuery, Store, StoreResult};
+use super::{PageQuery, Store, StoreError, StoreResult};
 use crate::domain::ids::new_id;
 
 /// One change to record. `details` is JSON describing what changed (never secrets).
@@ -57,6 +57,20 @@ pub(super) async fn write(tx: &mut Transaction<'_, Any>, entry: &AuditEntry, now
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The end of an optimistic update: the row its conditional `UPDATE … RETURNING` gave (none when
+/// the expected version did not match: 412), written to the audit log and committed with it.
+pub(super) async fn commit_versioned<T>(
+    mut tx: Transaction<'static, Any>,
+    row: Option<T>,
+    entry: &AuditEntry,
+    now: i64,
+) -> StoreResult<T> {
+    let row = row.ok_or(StoreError::PreconditionFailed)?;
+    write(&mut tx, entry, now).await?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 impl Store {

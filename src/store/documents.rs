@@ -165,10 +165,7 @@ impl Store {
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&mut *tx)
             .await?;
-        let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry, self.now_ms()).await?;
-        tx.commit().await?;
-        Ok(row)
+        audit::commit_versioned(tx, row, &entry, self.now_ms()).await
     }
 
     /// Store an uploaded file as the document's content (the document becomes a file document).

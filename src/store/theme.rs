@@ -78,9 +78,6 @@ impl Store {
             .bind(expected_version.unwrap_or(-1))
             .fetch_optional(&mut *tx)
             .await?;
-        let row = row.ok_or(StoreError::PreconditionFailed)?;
-        audit::write(&mut tx, &entry, self.now_ms()).await?;
-        tx.commit().await?;
-        Ok(row)
+        audit::commit_versioned(tx, row, &entry, self.now_ms()).await
     }
 }
