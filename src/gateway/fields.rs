@@ -10,7 +10,7 @@
 //! The same type serves both sides: a client's request head (read by the
 //! pipeline, written upstream minus hop-by-hop fields) and an upstream's
 //! response head (written to the client as is, behind the gateway's own
-//! fields). Where a `HeaderMap` is needed — the gateway behind axum, tests —
+//! fields). Where a `HeaderMap` is needed (tests)
 //! [`Fields::from_map`] and [`Fields::append_to`] convert.
 
 use bytes::{Bytes, BytesMut};

@@ -57,7 +57,7 @@ pub use crate::gateway::forward::UpstreamFailure;
 pub use crate::gateway::limit::{LimitCheck, LimitDecision, Limiter, Unlimited};
 pub use crate::gateway::live::SwapReport;
 pub use crate::gateway::meter::{Meter, StatusClass, UsageBatch, UsageCounters, UsageKey, UsageRow};
-pub use crate::gateway::pipeline::{Incoming, Reply, handle, router};
+pub use crate::gateway::pipeline::{Incoming, Reply};
 pub use crate::gateway::router::{Resolution, RouteIssue, RouteTable};
 pub use crate::gateway::server::{serve, serve_with_shutdown};
 pub use crate::gateway::snapshot::{

@@ -1,7 +1,7 @@
 //! The request pipeline: plain functions in pingora's phase order (see the module doc of
 //! [`crate::gateway`]). [`Gateway::admit`] runs the checks — route, lifecycle, authenticate,
 //! authorize, limit — without forwarding, so another front end can ask the same question;
-//! the listener and the axum adapter run the whole pipeline through `process`.
+//! the listener runs the whole pipeline through `process`.
 
 use std::cell::Cell;
 use std::net::SocketAddr;
@@ -10,10 +10,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
 use http_body::Body as _;
-use hyper::upgrade::OnUpgrade;
 
 use super::fields::Fields;
 use super::forward::{ClientUpgrade, CountingBody, MeteredBody, ResponseTimer, X_REQUEST_ID};
@@ -507,23 +505,6 @@ impl<'l> Ctx<'l> {
     }
 }
 
-/// The gateway as an axum handler: `Router::new().fallback(...)`.
-///
-/// The client address for `X-Forwarded-For` comes from axum's
-/// [`ConnectInfo`], so serve with `into_make_service_with_connect_info`.
-pub async fn handle(gw: Arc<Gateway>, req: Request<Body>) -> Response<Body> {
-    let (mut parts, body) = req.into_parts();
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let incoming = Incoming {
-        fields: Fields::from_map(&parts.headers),
-        upgrade: parts.extensions.remove::<OnUpgrade>().map(ClientUpgrade::Hyper),
-        method: parts.method,
-        uri: parts.uri,
-    };
-    let mut timer = ResponseTimer::default();
-    gw.process(incoming, body, peer, &mut timer).await.into_response()
-}
-
 /// A request as the pipeline takes it: its head and, when it asked for an
 /// upgrade, the client's side of it.
 pub struct Incoming {
@@ -551,30 +532,6 @@ impl From<Response<Body>> for Reply {
             upstream: Fields::default(),
         }
     }
-}
-
-impl Reply {
-    /// One response with the upstream's fields merged in.
-    pub fn into_response(self) -> Response<Body> {
-        let Reply { mut response, upstream } = self;
-        if !upstream.is_empty() {
-            let ours = std::mem::take(response.headers_mut());
-            let mut merged = HeaderMap::with_capacity(upstream.len() + ours.len());
-            let mut kept = upstream;
-            kept.retain(|name, _| !h1::replaced(name, &ours));
-            kept.append_to(&mut merged);
-            for (name, value) in &ours {
-                merged.append(name, value.clone());
-            }
-            *response.headers_mut() = merged;
-        }
-        response
-    }
-}
-
-/// An axum router that sends every request to the gateway.
-pub fn router(gw: Arc<Gateway>) -> axum::Router {
-    axum::Router::new().fallback(move |req: Request<Body>| handle(Arc::clone(&gw), req))
 }
 
 /// Whether the path has a `.` or `..` segment, also when the dots or the

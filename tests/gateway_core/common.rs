@@ -34,15 +34,6 @@ pub async fn start_gateway(gw: Arc<Gateway>) -> SocketAddr {
     addr
 }
 
-/// Starts `gw` behind axum (`Router::fallback` + connect info).
-pub async fn start_gateway_axum(gw: Arc<Gateway>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind gateway");
-    let addr = listener.local_addr().expect("addr");
-    let app = tollgate::gateway::router(gw).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr
-}
-
 pub type TestClient = Client<HttpConnector, Body>;
 
 pub fn client() -> TestClient {

@@ -201,8 +201,7 @@ async fn forwarded_headers_and_credentials() {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
     gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
-    // Through axum (fallback handler + ConnectInfo), to cover that path too.
-    let addr = start_gateway_axum(Arc::clone(&gw)).await;
+    let addr = start_gateway(Arc::clone(&gw)).await;
     let c = client();
     let url = format!("http://{addr}/petstore/v1/pets/1");
 
@@ -892,23 +891,10 @@ async fn cors_preflight_and_actual_responses() {
 
 #[tokio::test]
 async fn websocket_echo_through_the_gateway() {
-    websocket_echo(false).await;
-}
-
-#[tokio::test]
-async fn websocket_echo_through_the_gateway_behind_axum() {
-    websocket_echo(true).await;
-}
-
-async fn websocket_echo(behind_axum: bool) {
     let up = Upstream::start("up").await;
     let (gw, _) = new_gateway(GatewayConfig::default());
     gw.swap(snapshot(1, vec![api("pets", "/petstore", "v1", &[&up.url])]));
-    let addr = if behind_axum {
-        start_gateway_axum(Arc::clone(&gw)).await
-    } else {
-        start_gateway(Arc::clone(&gw)).await
-    };
+    let addr = start_gateway(Arc::clone(&gw)).await;
 
     let mut req = format!("ws://{addr}/petstore/v1/ws")
         .into_client_request()

@@ -35,8 +35,6 @@ use bytes::{Bytes, BytesMut};
 use http::uri::{Authority, Scheme};
 use http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
 use http_body::{Body as _, Frame, SizeHint};
-use hyper::upgrade::OnUpgrade;
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 

@@ -3,11 +3,9 @@
 use super::*;
 
 /// The client's side of a WebSocket handshake, available once the `101`
-/// has gone out: hyper's (the gateway behind axum) or the gateway
-/// listener's own, which hands over its socket and any bytes read past the
-/// handshake.
+/// has gone out: the gateway listener hands over its socket and any bytes
+/// read past the handshake.
 pub enum ClientUpgrade {
-    Hyper(OnUpgrade),
     Raw(oneshot::Receiver<UpgradedSocket>),
 }
 
@@ -21,10 +19,6 @@ pub fn tunnel(client: ClientUpgrade, upstream: Box<Connection>) {
     tokio::spawn(async move {
         let (mut upstream, upstream_early) = upstream.into_parts();
         let result = match client {
-            ClientUpgrade::Hyper(on) => match on.await {
-                Ok(client) => join(TokioIo::new(client), BytesMut::new(), &mut upstream, upstream_early).await,
-                Err(e) => Err(io::Error::other(e)),
-            },
             ClientUpgrade::Raw(rx) => match rx.await {
                 Ok((client, client_early)) => join(client, client_early, &mut upstream, upstream_early).await,
                 Err(_) => return,
