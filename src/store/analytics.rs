@@ -121,13 +121,19 @@ pub struct TopRow {
     pub bytes_out: i64,
 }
 
-/// One row of the usage export: a subscription's use of one plan on one UTC day.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+// The same type is read from the database, written as JSON (`UsageExportItem` in the API's
+// schema) and as a CSV row.
+/// One usage export row. CSV columns, in order: the fields below.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = UsageExportItem)]
+#[schema(example = json!({"date": "2026-11-29", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "application_name": "Mobile app", "customer_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "customer_email": "dev@example.com", "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d62", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d63", "plan_name": "Gold", "requests": 10450, "billable_requests": 10400, "client_errors": 48, "server_errors": 2, "limited": 120, "bytes_in": 10240, "bytes_out": 5242880}))]
 pub struct UsageExportRow {
-    /// Days since 1970-01-01 (UTC).
-    pub day: i64,
-    pub subscription_id: String,
-    pub plan_id: String,
+    // Stored as days since 1970-01-01.
+    /// UTC day, `YYYY-MM-DD`.
+    #[sqlx(rename = "day")]
+    #[serde(serialize_with = "day_name")]
+    #[schema(value_type = String)]
+    pub date: i64,
     pub org_id: String,
     pub api_id: String,
     pub api_name: String,
@@ -136,14 +142,24 @@ pub struct UsageExportRow {
     pub application_name: String,
     pub customer_id: String,
     pub customer_email: String,
+    pub subscription_id: String,
+    pub plan_id: String,
     pub plan_name: String,
+    /// Calls answered (any status), not counting those refused by a rate limit or quota.
     pub requests: i64,
+    /// Calls billed: answered with 2xx or 3xx.
     pub billable_requests: i64,
     pub client_errors: i64,
     pub server_errors: i64,
+    /// Calls refused by the rate limit or quota.
     pub limited: i64,
     pub bytes_in: i64,
     pub bytes_out: i64,
+}
+
+fn day_name<S: serde::Serializer>(day: &i64, s: S) -> Result<S::Ok, S::Error> {
+    let date = chrono::NaiveDate::from_epoch_days(i32::try_from(*day).unwrap_or(0));
+    s.collect_str(&date.map_or_else(String::new, |d| d.to_string()))
 }
 
 /// Usage export rows in (day, subscription, plan) order; $1..$4 range and scope, $5..$7 the
