@@ -81,62 +81,6 @@ pub fn parse_period(period: &BillingPeriod, raw: &str) -> Result<(i64, i64), Api
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"position": 2, "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "application_name": "Mobile app", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "plan_name": "Gold", "kind": "usage", "tier": null, "description": "1003 calls above 1000 included", "quantity": 1003, "unit_price_micros": 2500, "prorated_seconds": null, "period_seconds": null, "amount_minor": 251, "amount": "2.51"}))]
-pub struct InvoiceLine {
-    pub position: i64,
-    pub subscription_id: String,
-    pub api_id: String,
-    pub api_name: String,
-    pub api_version: String,
-    pub application_id: String,
-    pub application_name: String,
-    pub plan_id: String,
-    pub plan_name: String,
-    /// `fee` (the plan's fee, prorated), `usage` (calls above the included ones) or `tier`
-    /// (calls in one graduated tier).
-    #[schema(example = "usage")]
-    pub kind: String,
-    /// Tier number (from 1) for `tier` lines.
-    pub tier: Option<i64>,
-    pub description: String,
-    pub quantity: i64,
-    /// Price per unit in millionths of the currency unit.
-    pub unit_price_micros: i64,
-    /// For fee lines: seconds on the plan within the period, and the period's length.
-    pub prorated_seconds: Option<i64>,
-    pub period_seconds: Option<i64>,
-    /// `round_half_even(quantity × unit_price × prorated/period)` in minor units.
-    pub amount_minor: i64,
-    /// The amount as a decimal string.
-    pub amount: String,
-}
-
-impl InvoiceLine {
-    fn new(l: InvoiceLineRow, exponent: u32) -> Self {
-        Self {
-            amount: format_minor(l.amount_minor, exponent),
-            position: l.position,
-            subscription_id: l.subscription_id,
-            api_id: l.api_id,
-            api_name: l.api_name,
-            api_version: l.api_version,
-            application_id: l.application_id,
-            application_name: l.application_name,
-            plan_id: l.plan_id,
-            plan_name: l.plan_name,
-            kind: l.kind,
-            tier: l.tier,
-            description: l.description,
-            quantity: l.quantity,
-            unit_price_micros: l.unit_price_micros,
-            prorated_seconds: l.prorated_seconds,
-            period_seconds: l.period_seconds,
-            amount_minor: l.amount_minor,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "org_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "customer_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "customer_email": "dev@example.com", "period": "2026-11", "period_start": "2026-11-01T00:00:00Z", "period_end": "2026-12-01T00:00:00Z", "currency": "USD", "status": "finalized", "number": 42, "total_minor": 12345, "total": "123.45", "computed_at": "2026-12-04T00:00:00Z", "finalized_at": "2026-12-04T00:00:00Z", "voided_at": null, "void_reason": null, "lines": []}))]
 pub struct Invoice {
     pub id: String,
@@ -162,7 +106,7 @@ pub struct Invoice {
     pub void_reason: Option<String>,
     /// The lines (in lists: omitted unless `lines=true`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lines: Option<Vec<InvoiceLine>>,
+    pub lines: Option<Vec<InvoiceLineRow>>,
 }
 
 impl Invoice {
@@ -171,7 +115,12 @@ impl Invoice {
         Self {
             period: period.label(i.period_start),
             total: format_minor(i.total_minor, exponent),
-            lines: lines.map(|ls| ls.into_iter().map(|l| InvoiceLine::new(l, exponent)).collect()),
+            lines: lines.map(|mut ls| {
+                for l in &mut ls {
+                    l.amount = format_minor(l.amount_minor, exponent);
+                }
+                ls
+            }),
             id: i.id,
             org_id: i.org_id,
             customer_id: i.customer_id,

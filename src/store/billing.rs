@@ -46,8 +46,13 @@ pub struct InvoiceRow {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+// The same type is read from the database and written in the API (schema `InvoiceLine`);
+// `amount` is filled in by the API from the invoice's currency.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"position": 2, "subscription_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5e", "api_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d5f", "api_name": "Petstore", "api_version": "v1", "application_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d60", "application_name": "Mobile app", "plan_id": "0190f5a4-5e3c-7cc1-9a8e-7d2f1b3c4d61", "plan_name": "Gold", "kind": "usage", "tier": null, "description": "1003 calls above 1000 included", "quantity": 1003, "unit_price_micros": 2500, "prorated_seconds": null, "period_seconds": null, "amount_minor": 251, "amount": "2.51"}))]
+#[schema(as = InvoiceLine)]
 pub struct InvoiceLineRow {
+    #[serde(skip)]
     pub invoice_id: String,
     pub position: i64,
     pub subscription_id: String,
@@ -58,14 +63,24 @@ pub struct InvoiceLineRow {
     pub application_name: String,
     pub plan_id: String,
     pub plan_name: String,
+    /// `fee` (the plan's fee, prorated), `usage` (calls above the included ones) or `tier`
+    /// (calls in one graduated tier).
+    #[schema(example = "usage")]
     pub kind: String,
+    /// Tier number (from 1) for `tier` lines.
     pub tier: Option<i64>,
     pub description: String,
     pub quantity: i64,
+    /// Price per unit in millionths of the currency unit.
     pub unit_price_micros: i64,
+    /// For fee lines: seconds on the plan within the period, and the period's length.
     pub prorated_seconds: Option<i64>,
     pub period_seconds: Option<i64>,
+    /// `round_half_even(quantity × unit_price × prorated/period)` in minor units.
     pub amount_minor: i64,
+    /// The amount as a decimal string.
+    #[sqlx(default)]
+    pub amount: String,
 }
 
 const SELECT_INVOICE: &str = "SELECT i.id, i.org_id, i.customer_id, u.email AS customer_email, i.period_start,
@@ -315,6 +330,7 @@ fn line_row(u: &PlanUse, c: &Charge, position: i64) -> InvoiceLineRow {
         prorated_seconds: c.proration.map(|p| p.0),
         period_seconds: c.proration.map(|p| p.1),
         amount_minor: c.amount_minor,
+        amount: String::new(),
     }
 }
 
