@@ -15,7 +15,7 @@ pub const MAX_ENDPOINTS: usize = 32;
 pub const RESERVED_CONTEXTS: [&str; 3] = ["healthz", "readyz", "metrics"];
 
 /// A backend the gateway forwards to, chosen by weight.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://petstore.internal:8443/v1", "weight": 1}))]
 pub struct Endpoint {
@@ -31,7 +31,7 @@ fn default_weight() -> u32 {
 }
 
 /// An operation the API exposes: an HTTP method and a path template.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"method": "GET", "path": "/pets/{petId}", "auth_required": true}))]
 pub struct Resource {

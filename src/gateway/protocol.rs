@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::limit::{Policy, QuotaFloor, RateSpec};
 use super::snapshot::{
-    ActiveCheck, ApiState, Cors, Endpoint, JwtConfig, JwtKey, KeyEntry, PlanLimits, Resource, Snapshot, SnapshotApi,
-    SubscriptionEntry,
+    ActiveCheck, ApiState, JwtConfig, JwtKey, KeyEntry, PlanLimits, Resource, Snapshot, SnapshotApi, SubscriptionEntry,
 };
 use crate::domain::access_token::REVOKED_TOKEN_GRACE_MS;
 use crate::domain::api;
@@ -234,27 +233,14 @@ impl SnapshotDoc {
 impl ApiDoc {
     /// The deployed API; `None` for a state that is not served (CREATED, RETIRED).
     fn to_api(&self, ids: &mut Interner) -> Option<Arc<SnapshotApi>> {
-        let state = match self.state.as_str() {
-            "PROTOTYPED" => ApiState::Prototyped,
-            "PUBLISHED" => ApiState::Published,
-            "BLOCKED" => ApiState::Blocked,
-            "DEPRECATED" => ApiState::Deprecated,
-            _ => return None,
-        };
+        let state = ApiState::parse(&self.state).filter(|s| s.deployed())?;
         Some(Arc::new(SnapshotApi {
             id: ids.get(&self.id),
             context: self.context.clone(),
             version: self.version.clone(),
             is_default: self.is_default,
             state,
-            endpoints: self
-                .endpoints
-                .iter()
-                .map(|e| Endpoint {
-                    url: e.url.clone(),
-                    weight: e.weight,
-                })
-                .collect(),
+            endpoints: self.endpoints.clone(),
             resources: self
                 .resources
                 .iter()
@@ -264,15 +250,7 @@ impl ApiDoc {
                     auth_required: *auth_required,
                 })
                 .collect(),
-            cors: Cors {
-                enabled: self.cors.enabled,
-                allow_origins: self.cors.allow_origins.clone(),
-                allow_methods: self.cors.allow_methods.clone(),
-                allow_headers: self.cors.allow_headers.clone(),
-                expose_headers: self.cors.expose_headers.clone(),
-                allow_credentials: self.cors.allow_credentials,
-                max_age_secs: self.cors.max_age_secs,
-            },
+            cors: self.cors.clone(),
             connect_timeout_ms: self.connect_timeout_ms.max(1) as u64,
             response_timeout_ms: self.response_timeout_ms.max(1) as u64,
             sunset_at_ms: self.sunset_at,

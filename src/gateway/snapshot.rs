@@ -94,26 +94,16 @@ impl SnapshotApi {
     }
 }
 
-/// Lifecycle states that can appear in a snapshot. CREATED and RETIRED APIs
-/// are never deployed: a request for them gets 404.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ApiState {
-    Prototyped,
-    Published,
-    Blocked,
-    Deprecated,
-}
+/// A backend base URL (`http://host:port/base`, no trailing slash) and its relative share of
+/// the traffic.
+pub use crate::domain::api::Endpoint;
+/// The API's lifecycle state: only those [`ApiState::deployed`] are in a snapshot (CREATED and
+/// RETIRED APIs are never deployed: a request for them gets 404).
+pub use crate::domain::lifecycle::ApiState;
 
-/// A backend base URL (`http://host:port/base`, no trailing slash) and its
-/// relative share of the traffic.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    pub url: String,
-    pub weight: u32,
-}
-
-/// One operation of the API: method and path template relative to the
-/// context/version (`/pets/{petId}`, `/files/*`).
+/// One operation of the API as the router needs it (the domain's `Resource` without its
+/// documentation fields): method and path template relative to the context/version
+/// (`/pets/{petId}`, `/files/*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Resource {
     /// `GET`, `POST`, …; `*` or `ANY` matches every method.
@@ -122,19 +112,9 @@ pub struct Resource {
     pub auth_required: bool,
 }
 
-/// Per-API CORS policy.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cors {
-    pub enabled: bool,
-    /// Exact origins (`https://app.example`) or `["*"]`.
-    pub allow_origins: Vec<String>,
-    /// Empty: the methods declared for the requested path.
-    pub allow_methods: Vec<String>,
-    pub allow_headers: Vec<String>,
-    pub expose_headers: Vec<String>,
-    pub allow_credentials: bool,
-    pub max_age_secs: u32,
-}
+/// Per-API CORS policy: the domain's (an empty `allow_methods` means the methods declared for
+/// the requested path).
+pub use crate::domain::api::Cors;
 
 /// An API key: who owns it and until when it is valid.
 #[derive(Debug, Clone)]
