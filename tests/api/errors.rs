@@ -114,13 +114,30 @@ async fn validation_errors_point_at_fields() {
         )
         .await;
     assert_problem(s, &b, &h, 422, "validation_failed");
-    let pointers: Vec<&str> = b["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
-    assert_eq!(pointers, ["/email", "/password", "/display_name"]);
+    // Every field's error at its pointer, in the order of the body.
+    insta::assert_json_snapshot!(b, @r#"
+    {
+      "code": "validation_failed",
+      "detail": "3 fields are invalid",
+      "errors": [
+        {
+          "message": "must contain @",
+          "pointer": "/email"
+        },
+        {
+          "message": "must be at least 12 characters",
+          "pointer": "/password"
+        },
+        {
+          "message": "must not be empty",
+          "pointer": "/display_name"
+        }
+      ],
+      "status": 422,
+      "title": "Validation failed",
+      "type": "/api/problems/validation_failed"
+    }
+    "#);
 
     // Unknown fields are refused rather than silently ignored.
     let (s, b, h) = app
