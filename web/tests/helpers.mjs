@@ -259,6 +259,9 @@ const shots = join(here, '..', 'screenshots');
  */
 export async function review(page, name) {
   mkdirSync(shots, { recursive: true });
+  // Every page has a level-one heading; a page still being loaded (its module imported lazily)
+  // has none yet, and is not what is to be reviewed.
+  await page.locator('main h1, h1').first().waitFor();
   for (const width of [1280, 360]) {
     await page.setViewportSize({ width, height: 900 });
     await checkA11y(page);
