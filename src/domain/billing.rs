@@ -159,11 +159,6 @@ impl InvoiceStatus {
     pub fn allowed_actions(self) -> Vec<String> {
         self.transitions().iter().map(|(a, _)| a.as_str().to_owned()).collect()
     }
-
-    /// Whether the invoice still follows usage (its lines are recomputed until finalized).
-    pub fn follows_usage(self) -> bool {
-        self == Self::Draft
-    }
 }
 
 #[cfg(test)]
@@ -239,7 +234,6 @@ mod tests {
         }
         for s in S::ALL {
             assert_eq!(S::parse(s.as_str()), Some(s));
-            assert_eq!(s.follows_usage(), s == S::Draft);
         }
         assert_eq!(S::parse("DRAFT"), None);
         assert_eq!(S::Void.allowed_actions(), Vec::<String>::new());

@@ -41,7 +41,6 @@ mod server;
 pub mod snapshot;
 pub mod usage;
 
-use crate::domain::clock::Clock;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -65,6 +64,7 @@ pub use crate::gateway::snapshot::{
     SubscriptionEntry,
 };
 
+use crate::domain::clock::Clock;
 use crate::gateway::live::Live;
 use crate::gateway::metrics::Metrics;
 

@@ -146,7 +146,6 @@ impl SnapshotDoc {
             }
         };
         next.revision = self.revision;
-        let now = now_ms;
         // One `Arc` per distinct id: 100,000 keys of one application share its id.
         let mut ids = Interner::from_snapshot(&next);
         if let Some(apis) = &self.apis {
@@ -172,7 +171,7 @@ impl SnapshotDoc {
                 );
             }
         }
-        next.keys.retain(|_, k| k.expires_at_ms.is_none_or(|at| at > now));
+        next.keys.retain(|_, k| k.expires_at_ms.is_none_or(|at| at > now_ms));
         for s in &self.subscriptions {
             let pair = (ids.get(&s.application_id), ids.get(&s.api_id));
             if s.gone {
@@ -225,7 +224,7 @@ impl SnapshotDoc {
         }
         next.jwt
             .revoked_jti
-            .retain(|_, expires_at| *expires_at > now - REVOKED_TOKEN_GRACE_MS);
+            .retain(|_, expires_at| *expires_at > now_ms - REVOKED_TOKEN_GRACE_MS);
         Ok(next)
     }
 }

@@ -41,7 +41,7 @@ use tokio::time::Sleep;
 
 use crate::gateway::error::GatewayError;
 use crate::gateway::fields::Fields;
-use crate::gateway::forward::{ClientUpgrade, ResponseTimer};
+use crate::gateway::forward::ResponseTimer;
 use crate::gateway::h1::{self, Framing, RequestError, ResponseFraming};
 use crate::gateway::{Gateway, Incoming, Reply};
 
@@ -197,7 +197,7 @@ async fn connection(gw: Arc<Gateway>, stream: TcpStream, peer: SocketAddr, mut s
         let mut client_upgrade = None;
         if fields.contains("upgrade") {
             let (tx, rx) = oneshot::channel();
-            client_upgrade = Some(ClientUpgrade::Raw(rx));
+            client_upgrade = Some(rx);
             upgrade = Some(tx);
         }
         let reply = match own_path(&gw, uri.path()) {

@@ -2,8 +2,9 @@
 //! subscriptions' plan history (subscription_periods) and metered usage (usage_rollups).
 //!
 //! Draft invoices are recomputed from those facts when the biller refreshes them (every
-//! `billing_check_interval`), so they follow usage as it arrives; finalizing recomputes once more, freezes the lines and takes the
-//! organization's next invoice number, all in one transaction.
+//! `billing_check_interval`), so they follow usage as it arrives; finalizing recomputes once
+//! more, freezes the lines and takes the organization's next invoice number, all in one
+//! transaction.
 
 use std::collections::BTreeMap;
 

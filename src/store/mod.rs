@@ -24,7 +24,6 @@ mod usage;
 mod users;
 pub mod webhooks;
 
-use crate::domain::clock::Clock;
 use std::path::Path;
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -63,6 +62,7 @@ pub use webhooks::{
 };
 
 use crate::config::{Backend, DatabaseUrl};
+use crate::domain::clock::Clock;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

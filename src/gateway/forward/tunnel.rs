@@ -5,9 +5,7 @@ use super::*;
 /// The client's side of a WebSocket handshake, available once the `101`
 /// has gone out: the gateway listener hands over its socket and any bytes
 /// read past the handshake.
-pub enum ClientUpgrade {
-    Raw(oneshot::Receiver<UpgradedSocket>),
-}
+pub type ClientUpgrade = oneshot::Receiver<UpgradedSocket>;
 
 /// A client socket after its `101`, with the bytes already read past it.
 pub type UpgradedSocket = (TcpStream, BytesMut);
@@ -18,11 +16,9 @@ pub type UpgradedSocket = (TcpStream, BytesMut);
 pub fn tunnel(client: ClientUpgrade, upstream: Box<Connection>) {
     tokio::spawn(async move {
         let (mut upstream, upstream_early) = upstream.into_parts();
-        let result = match client {
-            ClientUpgrade::Raw(rx) => match rx.await {
-                Ok((client, client_early)) => join(client, client_early, &mut upstream, upstream_early).await,
-                Err(_) => return,
-            },
+        let result = match client.await {
+            Ok((client, client_early)) => join(client, client_early, &mut upstream, upstream_early).await,
+            Err(_) => return,
         };
         if let Err(e) = result {
             tracing::debug!(error = %e, "tunnel closed with an error");

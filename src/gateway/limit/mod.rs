@@ -51,7 +51,6 @@ mod redis;
 #[cfg(test)]
 mod tests;
 
-use crate::domain::clock::Clock;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -66,6 +65,7 @@ use self::policy::stateless_decision;
 pub use self::policy::{Decision, Denied, Policy, Quota, QuotaFloor, QuotaPeriod, RateSpec, rate_limit_headers};
 use self::redis::RedisBackend;
 pub use self::redis::RedisOptions;
+use crate::domain::clock::Clock;
 use crate::gateway::snapshot::{PlanLimits, SubscriptionEntry};
 
 /// Decides whether one more request of a subscription is admitted, and
