@@ -16,7 +16,7 @@ import { ApiProblem, client, get, send } from '../../api.js';
 /** @typedef {import('../../../types/api').components['schemas']['WebhookResponse']} Webhook */
 
 /** The event types an endpoint may subscribe to (src/domain/webhook.rs). */
-export const EVENT_TYPES = ['invoice.finalized', 'subscription.created', 'subscription.changed', 'subscription.ended', 'quota.reached'];
+const EVENT_TYPES = ['invoice.finalized', 'subscription.created', 'subscription.changed', 'subscription.ended', 'quota.reached'];
 
 /** @typedef {{ url: string, description: string, events: string[] }} WebhookForm */
 
